@@ -1,0 +1,81 @@
+"""The authentication backend: a just-verified sign-in challenge authenticates its phone's user."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .conf import webotp_settings
+from .models import Challenge, PhoneIdentity, Purpose
+
+__all__ = ["PhoneOTPBackend", "create_user"]
+
+
+class PhoneOTPBackend(ModelBackend):
+    """Add ``"django_webotp.backends.PhoneOTPBackend"`` to ``AUTHENTICATION_BACKENDS``.
+
+    ``authenticate(request, webotp_challenge=challenge)`` accepts only a sign-in challenge that
+    was used up moments ago (``Challenge.verify`` returned VERIFIED); anything else is None.
+    Inactive users are refused, as ``ModelBackend`` refuses them.
+    """
+
+    def authenticate(
+        self, request: HttpRequest | None, webotp_challenge: Challenge | None = None, **kwargs: Any
+    ):
+        challenge = webotp_challenge
+        if not isinstance(challenge, Challenge) or challenge.purpose != Purpose.LOGIN:
+            return None
+        if challenge.consumed_at is None:
+            return None
+        if timezone.now() - challenge.consumed_at > timedelta(seconds=webotp_settings.CODE_TTL):
+            return None
+        user = user_for_phone(str(challenge.phone_number))
+        if user is None and webotp_settings.SIGNUP:
+            user = signup(str(challenge.phone_number))
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        return user
+
+
+def user_for_phone(phone_number: str):
+    identity = (
+        PhoneIdentity.objects.select_related("user").filter(phone_number=phone_number).first()
+    )
+    return identity.user if identity else None
+
+
+def signup(phone_number: str):
+    """Create a user and its phone identity; if another request just did, use theirs."""
+    factory = import_string(webotp_settings.CREATE_USER)
+    try:
+        with transaction.atomic():
+            user = factory(phone_number)
+            PhoneIdentity.objects.create(user=user, phone_number=phone_number)
+            return user
+    except IntegrityError:
+        return user_for_phone(phone_number)
+
+
+def create_user(phone_number: str):
+    """The default ``WEBOTP_CREATE_USER``: a user named after the number, with no password.
+
+    A site whose user model needs more fields points ``WEBOTP_CREATE_USER`` at its own callable
+    taking the E.164 number and returning a saved user.
+    """
+    User = get_user_model()
+    username_field = User.USERNAME_FIELD
+    username = phone_number
+    if User._default_manager.filter(**{username_field: username}).exists():
+        username = f"{phone_number}-{secrets.token_hex(3)}"
+    user = User(**{username_field: username})
+    user.set_unusable_password()
+    user.save()
+    return user

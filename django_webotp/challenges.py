@@ -1,0 +1,205 @@
+"""Start a challenge and send its code; judge a submitted code. The views' one entry point.
+
+Rate limits, signals and SMS delivery live here so that every front end (the HTML views, and
+any other a site builds) gets the same defences.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import signals
+from .conf import webotp_settings
+from .exceptions import SmsDeliveryError
+from .models import Challenge, DeliveryStatus, PhoneIdentity, Purpose, Verdict
+from .sms import SmsMessage, get_connection
+from .sms_format import build_message
+from .throttling import Throttle, hash_phone, hit
+
+__all__ = ["StartResult", "client_ip", "resend", "sms_domain", "start", "verify"]
+
+logger = logging.getLogger("django_webotp")
+
+
+@dataclass(frozen=True)
+class StartResult:
+    """What starting (or resending) a challenge led to.
+
+    ``throttle`` is set when a rate limit refused it (no challenge then); ``delivery_error`` when
+    the SMS could not be sent (the challenge is then closed and marked failed).
+    """
+
+    challenge: Challenge | None = None
+    throttle: Throttle | None = None
+    delivery_error: str | None = None
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def sms_domain(request: HttpRequest | None) -> str:
+    """The host in the "@host #code" line: WEBOTP_DOMAIN, else the request's host minus port."""
+    if webotp_settings.DOMAIN:
+        return webotp_settings.DOMAIN
+    if request is None:
+        raise ImproperlyConfigured("Set WEBOTP_DOMAIN to send codes outside a request.")
+    host = request.get_host().lower()
+    if host.startswith("["):  # an IPv6 literal: "[::1]:8000"
+        return host[: host.index("]") + 1]
+    return host.rsplit(":", 1)[0]
+
+
+def site_name(request: HttpRequest | None, domain: str) -> str:
+    if webotp_settings.SITE_NAME:
+        return webotp_settings.SITE_NAME
+    from django.apps import apps
+
+    if apps.is_installed("django.contrib.sites") and request is not None:
+        from django.contrib.sites.shortcuts import get_current_site
+
+        return get_current_site(request).name or domain
+    return domain
+
+
+def render_body(challenge: Challenge, request: HttpRequest | None) -> str:
+    """The SMS: the site's template for the human text, then the origin-bound line last."""
+    domain = sms_domain(request)
+    code = challenge.make_code()
+    context = {
+        "code": code,
+        "domain": domain,
+        "site_name": site_name(request, domain),
+        "challenge": challenge,
+        "ttl_minutes": max(round(webotp_settings.CODE_TTL / 60), 1),
+    }
+    text = render_to_string(f"django_webotp/sms/{challenge.purpose}.txt", context, request)
+    return build_message(text.strip(), domain, code)
+
+
+def _limit(request: HttpRequest, phone: str, purpose: str, scope: str, rates, value=None):
+    throttle = hit(request, scope, rates, value)
+    if throttle.limited:
+        signals.rate_limited.send(
+            sender=Challenge,
+            request=request,
+            phone_number=phone,
+            purpose=purpose,
+            reason=scope,
+            retry_after=throttle.retry_after,
+        )
+    return throttle
+
+
+def start(request: HttpRequest, phone_number: str, purpose: str = Purpose.LOGIN) -> StartResult:
+    """Rate-limit, create the challenge (replacing older ones) and send its code."""
+    phone = str(phone_number)
+    for scope, rates, value in (
+        ("phone", webotp_settings.RATELIMIT_PHONE, hash_phone(phone)),
+        ("ip", webotp_settings.RATELIMIT_IP, None),
+    ):
+        throttle = _limit(request, phone, purpose, scope, rates, value)
+        if throttle.limited:
+            return StartResult(throttle=throttle)
+
+    deliver = webotp_settings.SIGNUP or PhoneIdentity.objects.filter(phone_number=phone).exists()
+    challenge = Challenge.objects.issue(
+        phone,
+        purpose,
+        ttl=webotp_settings.CODE_TTL,
+        max_attempts=webotp_settings.MAX_ATTEMPTS,
+        code_length=webotp_settings.CODE_LENGTH,
+        requesting_ip=client_ip(request),
+        delivery_status=DeliveryStatus.PENDING if deliver else DeliveryStatus.SUPPRESSED,
+    )
+    signals.code_requested.send(
+        sender=Challenge, request=request, phone_number=phone, purpose=purpose, challenge=challenge
+    )
+    if not deliver:
+        # Same answer as for a known number; nothing reveals that no SMS went out.
+        return StartResult(challenge=challenge)
+    error = deliver_code(challenge, request)
+    return StartResult(challenge=challenge, delivery_error=error)
+
+
+def deliver_code(challenge: Challenge, request: HttpRequest | None) -> str | None:
+    """Send the challenge's SMS; record the outcome. Returns an error reason, or None if sent."""
+    message = SmsMessage(to=str(challenge.phone_number), body=render_body(challenge, request))
+    try:
+        get_connection().send_messages([message])
+    except ImproperlyConfigured:
+        raise
+    except Exception as exc:  # a provider failure must never become a 500 or a usable challenge
+        reason = exc.reason if isinstance(exc, SmsDeliveryError) else "error"
+        logger.warning("Could not send a code to %s: %s", _mask(challenge), exc)
+        challenge.mark_failed(f"{reason}: {exc}")
+        signals.code_failed.send(
+            sender=Challenge,
+            request=request,
+            phone_number=str(challenge.phone_number),
+            purpose=challenge.purpose,
+            challenge=challenge,
+            reason=reason,
+        )
+        return reason
+    challenge.mark_sent(message.provider_message_id)
+    signals.code_sent.send(
+        sender=Challenge,
+        request=request,
+        phone_number=str(challenge.phone_number),
+        purpose=challenge.purpose,
+        challenge=challenge,
+    )
+    return None
+
+
+def resend(request: HttpRequest, challenge: Challenge) -> StartResult:
+    """A new code for the same number and purpose, no sooner than WEBOTP_RESEND_COOLDOWN."""
+    waited = (timezone.now() - challenge.created_at).total_seconds()
+    cooldown = webotp_settings.RESEND_COOLDOWN
+    if waited < cooldown and challenge.delivery_status != DeliveryStatus.FAILED:
+        return StartResult(
+            throttle=Throttle(limited=True, retry_after=max(int(cooldown - waited), 1), scope="resend")
+        )
+    return start(request, str(challenge.phone_number), challenge.purpose)
+
+
+def verify_throttle(request: HttpRequest, challenge: Challenge) -> Throttle:
+    return _limit(
+        request,
+        str(challenge.phone_number),
+        challenge.purpose,
+        "verify",
+        webotp_settings.RATELIMIT_VERIFY_IP,
+    )
+
+
+def verify(request: HttpRequest, challenge: Challenge, code: str) -> Verdict:
+    """Judge ``code`` against ``challenge`` and send the matching signal."""
+    attempts_before = challenge.attempts
+    verdict = challenge.verify(code)
+    payload = {
+        "sender": Challenge,
+        "request": request,
+        "phone_number": str(challenge.phone_number),
+        "purpose": challenge.purpose,
+        "challenge": challenge,
+    }
+    if verdict is Verdict.VERIFIED:
+        signals.code_verified.send(**payload)
+        return verdict
+    signals.code_rejected.send(reason=str(verdict), **payload)
+    if verdict is Verdict.LOCKED and challenge.attempts > attempts_before:
+        signals.challenge_locked.send(reason=str(verdict), **payload)
+    return verdict
+
+
+def _mask(challenge: Challenge) -> str:
+    phone = str(challenge.phone_number)
+    return phone[:4] + "…" + phone[-2:]

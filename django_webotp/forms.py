@@ -1,0 +1,64 @@
+"""The phone form and the code form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .conf import webotp_settings
+from .phone import parse_phone
+
+__all__ = ["CodeForm", "PhoneForm"]
+
+
+class PhoneForm(forms.Form):
+    phone_number = forms.CharField(
+        label=_("Phone number"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel", "autofocus": True}
+        ),
+        error_messages={"required": _("Enter your phone number.")},
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_phone_number(self) -> str:
+        number = parse_phone(self.cleaned_data["phone_number"])
+        if number is None:
+            raise forms.ValidationError(
+                _("Enter a valid phone number, including the country code (for example +44)."),
+                code="invalid_phone",
+            )
+        return number.as_e164
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9]*",
+                "autofocus": True,
+            }
+        ),
+        error_messages={"required": _("Enter the code from the SMS.")},
+    )
+
+    def __init__(self, *args, code_length: int | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.code_length = code_length or webotp_settings.CODE_LENGTH
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not code.isascii() or not code.isdigit():
+            raise forms.ValidationError(_("The code is made of digits only."), code="invalid_code")
+        if len(code) != self.code_length:
+            raise forms.ValidationError(
+                _("The code has %(length)d digits."),
+                code="invalid_code",
+                params={"length": self.code_length},
+            )
+        return code

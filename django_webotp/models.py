@@ -1,0 +1,279 @@
+"""Phone identities and the one-time-code challenges sent to them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from .codes import check_code, make_code
+
+__all__ = ["Challenge", "DeliveryStatus", "PhoneIdentity", "Purpose", "Status", "Verdict"]
+
+
+class Purpose(models.TextChoices):
+    LOGIN = "login", _("Sign-in")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Not sent yet")
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    UNDELIVERED = "undelivered", _("Undelivered")
+    FAILED = "failed", _("Failed")
+    # No SMS on purpose (an unknown number while sign-up is off); looks pending from outside.
+    SUPPRESSED = "suppressed", _("Not sent (unknown number)")
+
+
+class Status(models.TextChoices):
+    """A challenge's state as a person or an operator sees it; computed, never stored."""
+
+    PENDING = "pending", _("Pending")
+    VERIFIED = "verified", _("Verified")
+    EXPIRED = "expired", _("Expired")
+    LOCKED = "locked", _("Locked")
+    INVALIDATED = "invalidated", _("Invalidated")
+    FAILED = "failed", _("Delivery failed")
+
+
+class Verdict(StrEnum):
+    """What checking a submitted code concluded."""
+
+    VERIFIED = "verified"
+    WRONG = "wrong"
+    LOCKED = "locked"
+    EXPIRED = "expired"
+    USED = "used"
+    REPLACED = "replaced"
+    UNDELIVERED = "undelivered"
+
+
+class PhoneIdentity(models.Model):
+    """A verified phone number that signs a user in."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="phone_identities",
+        verbose_name=_("user"),
+    )
+    phone_number = PhoneNumberField(_("phone number"), unique=True)
+    verified_at = models.DateTimeField(_("verified at"), default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phone identity")
+        verbose_name_plural = _("phone identities")
+
+    def __str__(self) -> str:
+        return str(self.phone_number)
+
+
+def _open() -> Q:
+    return Q(consumed_at__isnull=True, invalidated_at__isnull=True)
+
+
+class ChallengeQuerySet(models.QuerySet["Challenge"]):
+    def open(self) -> ChallengeQuerySet:
+        """Neither used nor replaced (may still be expired or locked)."""
+        return self.filter(_open())
+
+    def with_status(self, status: str) -> ChallengeQuerySet:
+        """Challenges whose computed ``status`` is ``status`` (same precedence as the property)."""
+        now = timezone.now()
+        rules = [
+            (Status.VERIFIED, Q(consumed_at__isnull=False)),
+            (Status.FAILED, Q(delivery_status=DeliveryStatus.FAILED)),
+            (Status.INVALIDATED, Q(invalidated_at__isnull=False)),
+            (Status.LOCKED, Q(attempts__gte=F("max_attempts"))),
+            (Status.EXPIRED, Q(expires_at__lte=now)),
+            (Status.PENDING, Q()),
+        ]
+        earlier = Q()
+        for name, rule in rules:
+            if name == status:
+                return self.filter(earlier & rule)
+            earlier &= ~rule
+        raise ValueError(f"Unknown challenge status: {status!r}")
+
+    def pending(self) -> ChallengeQuerySet:
+        """Could still be verified right now."""
+        return self.open().filter(expires_at__gt=timezone.now(), attempts__lt=F("max_attempts"))
+
+
+class ChallengeManager(models.Manager.from_queryset(ChallengeQuerySet)):  # type: ignore[misc]
+    def issue(
+        self,
+        phone_number: str,
+        purpose: str = Purpose.LOGIN,
+        *,
+        ttl: int,
+        max_attempts: int,
+        code_length: int,
+        requesting_ip: str | None = None,
+        user=None,
+        delivery_status: str = DeliveryStatus.PENDING,
+    ) -> Challenge:
+        """Replace any open challenge for this number and purpose with a new one.
+
+        A partial unique index allows one open challenge per (number, purpose); when two requests
+        race, the loser's insert fails and it retries, replacing the winner's challenge in turn.
+        """
+        for attempt in range(3):
+            try:
+                with transaction.atomic():
+                    now = timezone.now()
+                    self.filter(_open(), phone_number=phone_number, purpose=purpose).update(
+                        invalidated_at=now
+                    )
+                    return self.create(
+                        phone_number=phone_number,
+                        purpose=purpose,
+                        user=user,
+                        created_at=now,
+                        expires_at=now + timedelta(seconds=ttl),
+                        max_attempts=max_attempts,
+                        code_length=code_length,
+                        requesting_ip=requesting_ip,
+                        delivery_status=delivery_status,
+                    )
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+class Challenge(models.Model):
+    """One code sent to one phone number for one purpose; used at most once."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    phone_number = PhoneNumberField(_("phone number"))
+    purpose = models.CharField(_("purpose"), max_length=32, choices=Purpose.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+        help_text=_("The account the code is for, when it is known before the code is checked."),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    code_length = models.PositiveSmallIntegerField(_("code length"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    max_attempts = models.PositiveSmallIntegerField(_("maximum attempts"))
+    consumed_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    invalidated_at = models.DateTimeField(_("invalidated at"), null=True, blank=True)
+    delivery_status = models.CharField(
+        _("delivery status"),
+        max_length=16,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDING,
+    )
+    delivery_error = models.CharField(_("delivery error"), max_length=255, blank=True)
+    provider_message_id = models.CharField(_("provider message id"), max_length=128, blank=True)
+    requesting_ip = models.GenericIPAddressField(_("requesting IP"), null=True, blank=True)
+
+    objects = ChallengeManager()
+
+    class Meta:
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], name="webotp_challenge_created")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone_number", "purpose"],
+                condition=Q(consumed_at__isnull=True, invalidated_at__isnull=True),
+                name="webotp_one_open_challenge",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.phone_number} ({self.get_status_display()})"
+
+    @property
+    def status(self) -> Status:
+        if self.consumed_at:
+            return Status.VERIFIED
+        if self.delivery_status == DeliveryStatus.FAILED:
+            return Status.FAILED
+        if self.invalidated_at:
+            return Status.INVALIDATED
+        if self.attempts >= self.max_attempts:
+            return Status.LOCKED
+        if self.expires_at <= timezone.now():
+            return Status.EXPIRED
+        return Status.PENDING
+
+    def get_status_display(self) -> str:
+        return str(Status(self.status).label)
+
+    @property
+    def attempts_left(self) -> int:
+        return max(self.max_attempts - self.attempts, 0)
+
+    def mark_failed(self, error: str) -> None:
+        """Record a failed delivery and close the challenge, so it never looks usable."""
+        self.delivery_status = DeliveryStatus.FAILED
+        self.delivery_error = error[:255]
+        self.invalidated_at = self.invalidated_at or timezone.now()
+        self.save(update_fields=["delivery_status", "delivery_error", "invalidated_at"])
+
+    def mark_sent(self, provider_message_id: str = "") -> None:
+        self.delivery_status = DeliveryStatus.SENT
+        self.provider_message_id = provider_message_id[:128]
+        self.save(update_fields=["delivery_status", "provider_message_id"])
+
+    def make_code(self) -> str:
+        """The code to send. Computed from SECRET_KEY on demand; never stored."""
+        return make_code(str(self.pk), self.purpose, str(self.phone_number), self.code_length)
+
+    def verify(self, submitted: str) -> Verdict:
+        """Judge a submitted code; counts the attempt and uses the challenge up, atomically.
+
+        Each outcome is one conditional UPDATE whose row count decides, so concurrent submits
+        can neither use a code twice nor slip a guess past the attempt limit.
+        """
+        if self.status is not Status.PENDING:
+            return self._verdict_for_closed()
+        now = timezone.now()
+        judged = Challenge.objects.filter(
+            _open(), pk=self.pk, expires_at__gt=now, attempts__lt=F("max_attempts")
+        )
+        correct = check_code(
+            str(self.pk), self.purpose, str(self.phone_number), self.code_length, submitted
+        )
+        changes = {"attempts": F("attempts") + 1}
+        if correct:
+            changes["consumed_at"] = now
+        if judged.update(**changes):
+            if correct:
+                self.consumed_at = now
+                self.attempts += 1
+                return Verdict.VERIFIED
+            self.refresh_from_db(fields=["attempts"])
+            return Verdict.LOCKED if self.attempts >= self.max_attempts else Verdict.WRONG
+        self.refresh_from_db()
+        return self._verdict_for_closed()
+
+    def _verdict_for_closed(self) -> Verdict:
+        status = self.status
+        if status is Status.VERIFIED:
+            return Verdict.USED
+        if status is Status.FAILED:
+            return Verdict.UNDELIVERED
+        if status is Status.INVALIDATED:
+            return Verdict.REPLACED
+        if status is Status.LOCKED:
+            return Verdict.LOCKED
+        return Verdict.EXPIRED

@@ -1,0 +1,27 @@
+"""Parse what a person typed into an E.164 phone number; never raises on bad input."""
+
+from __future__ import annotations
+
+import phonenumbers
+from django.conf import settings
+from phonenumber_field.phonenumber import PhoneNumber
+
+from .conf import webotp_settings
+
+__all__ = ["default_region", "parse_phone"]
+
+
+def default_region() -> str | None:
+    """The region for numbers typed without "+": WEBOTP_DEFAULT_REGION, then PHONENUMBER_DEFAULT_REGION."""
+    return webotp_settings.DEFAULT_REGION or getattr(settings, "PHONENUMBER_DEFAULT_REGION", None)
+
+
+def parse_phone(raw: str, region: str | None = None) -> PhoneNumber | None:
+    """A valid number, or None for anything that is not one."""
+    if not raw or len(raw) > 64:
+        return None
+    try:
+        number = PhoneNumber.from_string(raw, region=region or default_region())
+    except phonenumbers.NumberParseException:
+        return None
+    return number if number.is_valid() else None

@@ -1,0 +1,25 @@
+"""Signals for every event in a code's life, for audit logs and alerting.
+
+Each is sent with ``request`` (or None), ``phone_number`` (E.164 string), ``purpose``, and,
+where it applies, ``challenge`` and ``reason``.
+"""
+
+from django.dispatch import Signal
+
+__all__ = [
+    "challenge_locked",
+    "code_failed",
+    "code_rejected",
+    "code_requested",
+    "code_sent",
+    "code_verified",
+    "rate_limited",
+]
+
+code_requested = Signal()
+code_sent = Signal()
+code_failed = Signal()
+code_verified = Signal()
+code_rejected = Signal()
+challenge_locked = Signal()
+rate_limited = Signal()

@@ -1,0 +1,48 @@
+"""The contract every SMS backend follows, after ``django.core.mail.backends.base``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["BaseSmsBackend"]
+
+
+class BaseSmsBackend:
+    """Subclasses implement ``send_messages()``; ``open()``/``close()`` are optional.
+
+    ``send_messages`` returns how many messages were sent and sets ``provider_message_id`` and
+    ``backend`` on each. Operational failures raise ``SmsDeliveryError`` unless
+    ``fail_silently`` is true; configuration errors raise ``ImproperlyConfigured`` always.
+    """
+
+    #: Short name recorded on challenges and in errors ("console", "twilio"...).
+    name = "base"
+
+    def __init__(self, fail_silently: bool = False, **kwargs: Any) -> None:
+        self.fail_silently = fail_silently
+
+    def open(self) -> bool | None:
+        """Open a network connection if the backend needs one; called by ``with``."""
+        return None
+
+    def close(self) -> None:
+        """Close the connection opened by ``open()``."""
+
+    def __enter__(self):
+        try:
+            self.open()
+        except Exception:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback) -> None:
+        self.close()
+
+    def send_messages(self, messages: Sequence[Any]) -> int:
+        raise NotImplementedError("subclasses of BaseSmsBackend must override send_messages()")
+
+    def _stamp(self, message: Any, provider_message_id: str = "") -> None:
+        message.backend = self.name
+        message.provider_message_id = provider_message_id

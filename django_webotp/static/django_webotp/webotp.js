@@ -1,0 +1,89 @@
+/*! django-webotp: fills the one-time-code field from the SMS with the Web OTP API.
+ *
+ * Progressive enhancement only: the form works without this file, and without Web OTP.
+ * - Runs on forms marked [data-webotp-form] that hold an input[autocomplete="one-time-code"].
+ * - Asks the browser once per page; fills the field and submits the form with requestSubmit().
+ * - When the person submits by hand first, the pending request is aborted (and only then:
+ *   aborting with nothing pending has crashed some Chromium builds).
+ * - A declined or failed request stays silent; the field is usable at once throughout.
+ */
+(function () {
+  "use strict";
+
+  function submitOnce(form) {
+    // Guards against a second submit (a double click, or Web OTP racing a click).
+    form.addEventListener("submit", function (event) {
+      if (form.getAttribute("data-webotp-submitted") === "true") {
+        event.preventDefault();
+        return;
+      }
+      form.setAttribute("data-webotp-submitted", "true");
+    });
+    // Coming back through the history cache: the form may be sent again.
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) {
+        form.removeAttribute("data-webotp-submitted");
+      }
+    });
+  }
+
+  function submit(form) {
+    if (typeof form.requestSubmit === "function") {
+      form.requestSubmit();
+    } else {
+      form.submit();
+    }
+  }
+
+  function listen(form, input) {
+    if (!("OTPCredential" in window) || !navigator.credentials) {
+      return;
+    }
+    var controller = new AbortController();
+    var pending = true;
+
+    form.addEventListener("submit", function () {
+      if (pending) {
+        pending = false;
+        controller.abort();
+      }
+    }, true);
+
+    navigator.credentials
+      .get({ otp: { transport: ["sms"] }, signal: controller.signal })
+      .then(function (credential) {
+        pending = false;
+        if (!credential || !credential.code) {
+          return;
+        }
+        if (form.getAttribute("data-webotp-submitted") === "true") {
+          return;
+        }
+        input.value = credential.code;
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        submit(form);
+      })
+      .catch(function () {
+        // AbortError (manual submit) or NotAllowedError (declined): the field stays as it is.
+        pending = false;
+      });
+  }
+
+  function init() {
+    var forms = document.querySelectorAll("form[data-webotp-form]");
+    Array.prototype.forEach.call(forms, function (form) {
+      var input = form.querySelector('input[autocomplete="one-time-code"]');
+      if (!input) {
+        return;
+      }
+      submitOnce(form);
+      listen(form, input);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

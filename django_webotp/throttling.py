@@ -1,0 +1,57 @@
+"""Rate limits on django-ratelimit's cache, keyed by hashed phone number and by client IP.
+
+Limits are written as comma-separated django-ratelimit rates (``"5/h,10/d"``); every rate in the
+list must hold. Phone numbers are hashed with ``SECRET_KEY`` before they become cache keys, so the
+cache never holds a list of the numbers people typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
+from django_ratelimit import ALL
+from django_ratelimit.core import get_usage
+
+__all__ = ["Throttle", "hash_phone", "hit", "parse_rates"]
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """The outcome of a rate-limit check: whether to refuse, and for how many seconds."""
+
+    limited: bool
+    retry_after: int = 0
+    scope: str = ""
+
+
+ALLOWED = Throttle(limited=False)
+
+
+def hash_phone(phone_number: str) -> str:
+    return salted_hmac("django_webotp.throttling", str(phone_number), algorithm="sha256").hexdigest()
+
+
+def parse_rates(rates: str | None) -> list[str]:
+    """``"5/h, 10/d"`` -> ``["5/h", "10/d"]``; empty or None means no limit."""
+    return [rate.strip() for rate in (rates or "").split(",") if rate.strip()]
+
+
+def hit(request: HttpRequest, scope: str, rates: str | None, value: str | None = None) -> Throttle:
+    """Count one request against every rate in ``rates``; report the longest wait if any is over.
+
+    ``value`` is the thing being limited (a hashed phone number, a challenge id); None means the
+    client IP, as django-ratelimit resolves it (``RATELIMIT_IP_META_KEY``, IPv6 masking).
+    """
+    key = "ip" if value is None else (lambda group, request: value)
+    worst = ALLOWED
+    for rate in parse_rates(rates):
+        usage = get_usage(
+            request, group=f"webotp.{scope}", key=key, rate=rate, method=ALL, increment=True
+        )
+        if usage and usage["should_limit"]:
+            wait = max(int(usage["time_left"]), 1)
+            if wait > worst.retry_after:
+                worst = Throttle(limited=True, retry_after=wait, scope=scope)
+    return worst

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("account/", views.account, name="account"),
+    path("logout/", views.logout_view, name="logout"),
+    path("login/", include("django_webotp.urls")),
+    path("admin/", admin.site.urls),
+]
