@@ -34,7 +34,12 @@ class ChallengeAdmin(admin.ModelAdmin):
         "created_at",
         "requesting_ip",
     ]
-    list_filter = [StatusFilter, "purpose", "delivery_status", ("created_at", admin.DateFieldListFilter)]
+    list_filter = [
+        StatusFilter,
+        "purpose",
+        "delivery_status",
+        ("created_at", admin.DateFieldListFilter),
+    ]
     search_fields = ["phone_number"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]

@@ -165,7 +165,9 @@ def resend(request: HttpRequest, challenge: Challenge) -> StartResult:
     cooldown = webotp_settings.RESEND_COOLDOWN
     if waited < cooldown and challenge.delivery_status != DeliveryStatus.FAILED:
         return StartResult(
-            throttle=Throttle(limited=True, retry_after=max(int(cooldown - waited), 1), scope="resend")
+            throttle=Throttle(
+                limited=True, retry_after=max(int(cooldown - waited), 1), scope="resend"
+            )
         )
     return start(request, str(challenge.phone_number), challenge.purpose)
 

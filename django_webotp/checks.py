@@ -9,8 +9,8 @@ from django.core.checks import Error, Tags, Warning, register
 from django.utils.module_loading import import_string
 
 from .conf import webotp_settings
-from .throttling import parse_rates
 from .sms_format import OriginBoundFormatError, build_origin_bound_line
+from .throttling import parse_rates
 
 __all__ = ["check_settings"]
 
@@ -106,7 +106,7 @@ def _domain_errors() -> list:
         return [
             Error(
                 E007,
-                hint="Set WEBOTP_DOMAIN to the host people sign in on; Web OTP needs an exact match.",
+                hint="Set it to the host people sign in on; Web OTP needs an exact match.",
                 id="webotp.E007",
             )
         ]

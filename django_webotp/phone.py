@@ -12,7 +12,7 @@ __all__ = ["default_region", "parse_phone"]
 
 
 def default_region() -> str | None:
-    """The region for numbers typed without "+": WEBOTP_DEFAULT_REGION, then PHONENUMBER_DEFAULT_REGION."""
+    """Region for numbers typed without "+": WEBOTP_DEFAULT_REGION or PHONENUMBER_DEFAULT_REGION."""
     return webotp_settings.DEFAULT_REGION or getattr(settings, "PHONENUMBER_DEFAULT_REGION", None)
 
 

@@ -30,7 +30,9 @@ ALLOWED = Throttle(limited=False)
 
 
 def hash_phone(phone_number: str) -> str:
-    return salted_hmac("django_webotp.throttling", str(phone_number), algorithm="sha256").hexdigest()
+    return salted_hmac(
+        "django_webotp.throttling", str(phone_number), algorithm="sha256"
+    ).hexdigest()
 
 
 def parse_rates(rates: str | None) -> list[str]:
