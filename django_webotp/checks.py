@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
+import phonenumbers
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.utils.module_loading import import_string
 
+from .budgets import SCOPES
 from .conf import webotp_settings
 from .sms_format import OriginBoundFormatError, build_origin_bound_line
-from .throttling import parse_rates
+from .throttling import RATE_RE, parse_rates
 
 __all__ = ["check_settings"]
 
@@ -24,7 +24,6 @@ UNSHARED_CACHES = {
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
 }
-RATE_RE = re.compile(r"^\d+/\d*[smhd]$")
 
 E001 = "WEBOTP_SMS_BACKEND {path!r} cannot be imported: {error}"
 E002 = "WEBOTP_CODE_LENGTH must be a whole number from 4 to 10."
@@ -33,6 +32,10 @@ E004 = "{name} {value!r} is not a list of rates like '5/h,10/d'."
 E005 = "{name} must be a positive whole number."
 E006 = "WEBOTP_SMS_BACKEND is a development backend ({path}) while DEBUG is False."
 E007 = "WEBOTP_DOMAIN is not set while DEBUG is False."
+E020 = "WEBOTP_SMS_BUDGETS must map scopes ({scopes}) to rates like '30/h,100/d'; got {value!r}."
+E021 = "WEBOTP_ALLOWED_NUMBER_TYPES has names that are not phonenumbers.PhoneNumberType: {names}."
+E022 = "{name} has codes that are not phone number regions: {codes}."
+E023 = "WEBOTP_BOT_CHECK {path!r} cannot be imported: {error}"
 W001 = f"{BACKEND_PATH} is not in AUTHENTICATION_BACKENDS, so a verified code signs nobody in."
 W002 = "The rate-limit cache {alias!r} ({backend}) is not shared between processes."
 
@@ -84,7 +87,7 @@ def _rate_errors() -> list:
         value = getattr(webotp_settings, name)
         if value is None:  # no limit, on purpose
             continue
-        if not isinstance(value, str) or not all(RATE_RE.match(r) for r in parse_rates(value)):
+        if not isinstance(value, str) or not _rates_ok(value):
             errors.append(Error(E004.format(name=f"WEBOTP_{name}", value=value), id="webotp.E004"))
     return errors
 
@@ -130,6 +133,49 @@ def _deployment_warnings() -> list:
     return warnings
 
 
+def _budget_errors() -> list:
+    budgets = webotp_settings.SMS_BUDGETS
+    valid = isinstance(budgets, dict) and all(
+        scope in SCOPES and (rates is None or isinstance(rates, str) and _rates_ok(rates))
+        for scope, rates in budgets.items()
+    )
+    if budgets is None or valid:
+        return []
+    return [Error(E020.format(scopes=", ".join(SCOPES), value=budgets), id="webotp.E020")]
+
+
+def _rates_ok(rates: str) -> bool:
+    return all(RATE_RE.match(rate) for rate in parse_rates(rates))
+
+
+def _destination_errors() -> list:
+    errors = []
+    names = webotp_settings.ALLOWED_NUMBER_TYPES or ()
+    unknown = [name for name in names if not hasattr(phonenumbers.PhoneNumberType, str(name))]
+    if isinstance(names, str) or unknown:
+        errors.append(Error(E021.format(names=unknown or names), id="webotp.E021"))
+    for name in ("ALLOWED_REGIONS", "BLOCKED_REGIONS"):
+        codes = getattr(webotp_settings, name) or ()
+        if isinstance(codes, str):  # "RU" where ["RU"] was meant
+            bad: object = codes
+        else:
+            bad = [code for code in codes if code not in phonenumbers.SUPPORTED_REGIONS]
+        if bad:
+            errors.append(Error(E022.format(name=f"WEBOTP_{name}", codes=bad), id="webotp.E022"))
+    return errors
+
+
+def _bot_check_errors() -> list:
+    path = webotp_settings.BOT_CHECK
+    if not path or callable(path):
+        return []
+    try:
+        import_string(path)
+    except ImportError as exc:
+        return [Error(E023.format(path=path, error=exc), id="webotp.E023")]
+    return []
+
+
 @register(Tags.security, Tags.compatibility)
 def check_settings(app_configs=None, **kwargs) -> list:
     return [
@@ -137,5 +183,8 @@ def check_settings(app_configs=None, **kwargs) -> list:
         *_number_errors(),
         *_rate_errors(),
         *_domain_errors(),
+        *_budget_errors(),
+        *_destination_errors(),
+        *_bot_check_errors(),
         *_deployment_warnings(),
     ]

@@ -113,6 +113,8 @@ class LoginView(View):
         if not form.is_valid():
             return self.render_form(form, status=400)
         result = challenges.start(request, form.cleaned_data["phone_number"])
+        if result.refusal:
+            return self.render_form(form, status=400, alert=result.refusal)
         if result.throttle:
             return rate_limited(request, result.throttle)
         if result.delivery_error:
@@ -201,6 +203,10 @@ class ResendView(View):
         result = challenges.resend(request, challenge)
         if result.throttle:
             return rate_limited(request, result.throttle)
+        if result.refusal:
+            form = CodeForm(code_length=challenge.code_length)
+            view = VerifyView(request=request)
+            return view.render_form(challenge, form, status=400, alert=result.refusal)
         next_url = _state(request).get("next", "")
         if result.delivery_error:
             _remember(request, result.challenge, next_url)

@@ -61,3 +61,33 @@ def test_identities_are_searchable_by_phone_and_username(admin_client, django_us
         reverse("admin:django_webotp_phoneidentity_change", args=[identity.pk])
     )
     assert detail.status_code == 200
+
+
+def test_dashboard_shows_daily_totals_destinations_and_locked_numbers(admin_client):
+    sent = Challenge.objects.issue(PHONE, "login", ttl=300, max_attempts=2, code_length=6)
+    sent.mark_sent("id-1")
+    sent.verify(sent.make_code())
+    locked = Challenge.objects.issue(
+        "+33612345678", "login", ttl=300, max_attempts=1, code_length=6
+    )
+    locked.mark_sent("id-2")
+    locked.verify("000000" if locked.make_code() != "000000" else "111111")
+    changelist = admin_client.get(reverse("admin:django_webotp_challenge_changelist"))
+    dashboard_url = reverse("admin:django_webotp_challenge_dashboard")
+    assert dashboard_url in changelist.content.decode()
+    response = admin_client.get(dashboard_url)
+    assert response.status_code == 200
+    [today] = response.context["days"]
+    assert (today["requested"], today["sent"], today["verified"]) == (2, 2, 1)
+    assert today["success_rate"] == 50.0
+    assert dict(response.context["countries"]) == {"GG": 1, "FR": 1}
+    assert dict(response.context["prefixes"]) == {"+44 791112": 1, "+33 612345": 1}
+    assert [str(row["phone_number"]) for row in response.context["locked"]] == ["+33612345678"]
+    assert "+33612345678" in response.content.decode()
+
+
+def test_dashboard_needs_view_permission(client, django_user_model):
+    staff = django_user_model.objects.create_user("staff", password="pw", is_staff=True)
+    client.force_login(staff)
+    response = client.get(reverse("admin:django_webotp_challenge_dashboard"))
+    assert response.status_code == 403

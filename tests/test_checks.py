@@ -105,3 +105,40 @@ def test_checks_run_through_django(settings):
     settings.WEBOTP_CODE_LENGTH = 2
     with pytest.raises(SystemCheckError, match="webotp.E002"):
         call_command("check")
+
+
+@pytest.mark.parametrize(
+    "budgets", [{"planet": "1/h"}, {"number": "lots"}, {"number": 5}, ["number"]]
+)
+def test_bad_budgets(settings, budgets):
+    settings.WEBOTP_SMS_BUDGETS = budgets
+    [error] = check_settings()
+    assert error.id == "webotp.E020"
+
+
+def test_budgets_may_be_off(settings):
+    settings.WEBOTP_SMS_BUDGETS = None
+    assert check_settings() == []
+    settings.WEBOTP_SMS_BUDGETS = {"number": None, "global": "10/m"}
+    assert check_settings() == []
+
+
+def test_bad_number_types_and_regions(settings):
+    settings.WEBOTP_ALLOWED_NUMBER_TYPES = ("MOBILE", "CELLPHONE")
+    settings.WEBOTP_ALLOWED_REGIONS = ["GB", "UK"]
+    settings.WEBOTP_BLOCKED_REGIONS = "RU"
+    assert check_settings() == [
+        Error(checks.E021.format(names=["CELLPHONE"]), id="webotp.E021"),
+        Error(checks.E022.format(name="WEBOTP_ALLOWED_REGIONS", codes=["UK"]), id="webotp.E022"),
+        Error(checks.E022.format(name="WEBOTP_BLOCKED_REGIONS", codes="RU"), id="webotp.E022"),
+    ]
+
+
+def test_bot_check_must_import(settings):
+    settings.WEBOTP_BOT_CHECK = "nowhere.check"
+    [error] = check_settings()
+    assert error.id == "webotp.E023"
+    settings.WEBOTP_BOT_CHECK = "django_webotp.friction.turnstile"
+    assert check_settings() == []
+    settings.WEBOTP_BOT_CHECK = lambda request, phone: True
+    assert check_settings() == []

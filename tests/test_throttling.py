@@ -69,5 +69,6 @@ def test_code_submissions_per_ip(client, settings):
 def test_limits_can_be_switched_off(client, settings):
     settings.WEBOTP_RATELIMIT_PHONE = None
     settings.WEBOTP_RATELIMIT_IP = ""
+    settings.WEBOTP_SMS_BUDGETS = {}
     for _ in range(12):
         assert client.post(LOGIN, {"phone_number": "+447911123456"}).status_code == 302
