@@ -47,7 +47,7 @@ class ChallengeAdmin(admin.ModelAdmin):
     search_fields = ["phone_number"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
-    fields = [
+    fields = readonly_fields = (
         "id",
         "phone_number",
         "purpose",
@@ -64,8 +64,7 @@ class ChallengeAdmin(admin.ModelAdmin):
         "delivery_error",
         "provider_message_id",
         "requesting_ip",
-    ]
-    readonly_fields = fields
+    )
 
     def get_urls(self):
         dashboard = self.admin_site.admin_view(self.dashboard_view)

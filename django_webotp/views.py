@@ -119,6 +119,7 @@ class LoginView(View):
             return rate_limited(request, result.throttle)
         if result.delivery_error:
             return self.render_form(form, status=DELIVERY_FAILED, alert=delivery_failed_message())
+        assert result.challenge is not None
         _remember(request, result.challenge, form.cleaned_data["next"])
         return HttpResponseRedirect(reverse("webotp:verify"))
 
@@ -208,6 +209,7 @@ class ResendView(View):
             view = VerifyView(request=request)
             return view.render_form(challenge, form, status=400, alert=result.refusal)
         next_url = _state(request).get("next", "")
+        assert result.challenge is not None
         if result.delivery_error:
             _remember(request, result.challenge, next_url)
             form = CodeForm(code_length=challenge.code_length)
