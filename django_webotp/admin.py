@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import Challenge, PhoneIdentity, Status
+from .models import Challenge, DeliveryEvent, PhoneIdentity, Status
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -23,6 +23,23 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DeliveryEventInline(admin.TabularInline):
+    """The provider's delivery receipts, oldest first; written only by the receipts views."""
+
+    model = DeliveryEvent
+    fields = ["received_at", "provider", "status", "raw_status", "error_code"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("delivery timeline")
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 @admin.register(Challenge)
 class ChallengeAdmin(admin.ModelAdmin):
     list_display = [
@@ -34,8 +51,13 @@ class ChallengeAdmin(admin.ModelAdmin):
         "created_at",
         "requesting_ip",
     ]
-    list_filter = [StatusFilter, "purpose", "delivery_status", ("created_at", admin.DateFieldListFilter)]
-    search_fields = ["phone_number"]
+    list_filter = [
+        StatusFilter,
+        "purpose",
+        "delivery_status",
+        ("created_at", admin.DateFieldListFilter),
+    ]
+    search_fields = ["phone_number", "=provider_message_id"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
     fields = [
@@ -53,10 +75,13 @@ class ChallengeAdmin(admin.ModelAdmin):
         "invalidated_at",
         "delivery_status",
         "delivery_error",
+        "delivery_error_code",
+        "delivery_backend",
         "provider_message_id",
         "requesting_ip",
     ]
     readonly_fields = fields
+    inlines = [DeliveryEventInline]
 
     @admin.display(description=_("status"))
     def status_display(self, obj: Challenge) -> str:
