@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from ..conf import webotp_settings
 from ..models import DeliveryStatus
@@ -54,7 +55,7 @@ def read(request: HttpRequest) -> Receipt:
     sid = request.POST.get("MessageSid") or request.POST.get("SmsSid", "")
     raw_status = request.POST.get("MessageStatus") or request.POST.get("SmsStatus", "")
     if not (sid and raw_status):
-        raise MalformedReceipt("MessageSid and MessageStatus are required.")
+        raise MalformedReceipt(_("MessageSid and MessageStatus are required."))
     return Receipt(
         provider="twilio",
         message_id=sid,

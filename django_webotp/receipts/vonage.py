@@ -16,6 +16,7 @@ import json
 import logging
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from ..conf import webotp_settings
 from ..models import DeliveryStatus
@@ -45,9 +46,9 @@ def _fields(request: HttpRequest) -> dict[str, str]:
         try:
             data = json.loads(request.body)
         except ValueError:
-            raise MalformedReceipt("The body is not JSON.") from None
+            raise MalformedReceipt(_("The body is not JSON.")) from None
         if not isinstance(data, dict):
-            raise MalformedReceipt("The body is not a JSON object.")
+            raise MalformedReceipt(_("The body is not a JSON object."))
         return {
             str(key): value if isinstance(value, str) else str(value) for key, value in data.items()
         }
@@ -85,7 +86,7 @@ def read(request: HttpRequest) -> Receipt:
     message_id = fields.get("messageId", "")
     raw_status = fields.get("status", "")
     if not (message_id and raw_status):
-        raise MalformedReceipt("messageId and status are required.")
+        raise MalformedReceipt(_("messageId and status are required."))
     error_code = fields.get("err-code", "")
     return Receipt(
         provider="vonage",

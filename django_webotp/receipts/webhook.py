@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from ..conf import webotp_settings
 from ..models import DeliveryStatus
@@ -36,14 +37,17 @@ def read(request: HttpRequest) -> Receipt:
     try:
         data = json.loads(request.body)
     except ValueError:
-        raise MalformedReceipt("The body is not JSON.") from None
+        raise MalformedReceipt(_("The body is not JSON.")) from None
     if not isinstance(data, dict):
-        raise MalformedReceipt("The body is not a JSON object.")
+        raise MalformedReceipt(_("The body is not a JSON object."))
     message_id, status = data.get("id"), data.get("status")
     error_code = data.get("error_code") or ""
-    if not (isinstance(message_id, str) and message_id and status in ACCEPTED):
+    if not (isinstance(message_id, str) and message_id and isinstance(status, str)) or (
+        status not in ACCEPTED
+    ):
         raise MalformedReceipt(
-            'A receipt needs "id" and a "status" of queued, sent, delivered, undelivered or failed.'
+            _('A receipt needs "id", and a "status" that is one of: %(statuses)s.')
+            % {"statuses": ", ".join(sorted(ACCEPTED))}
         )
     return Receipt(
         provider="webhook",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import logging
+import socket
 
 import pytest
 
@@ -91,6 +92,24 @@ def tls_provider_server(tls_files, monkeypatch):
     server = ProviderServer(certfile, keyfile).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def unanswered_host():
+    """``127.0.0.1:port`` where a connection is never accepted (its listen backlog is full), so
+    a client meets its connect timeout, as with a provider that is down."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    fillers = []
+    for _ in range(4):
+        filler = socket.socket()
+        filler.setblocking(False)
+        filler.connect_ex(listener.getsockname())
+        fillers.append(filler)
+    yield f"127.0.0.1:{listener.getsockname()[1]}"
+    for sock in [*fillers, listener]:
+        sock.close()
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 Tests queue answers (``server.reply(...)``) the way the provider documents them, send through the
 real SDK, then assert on ``server.requests``: method, path, query, headers, raw body, and the body
 parsed as a form or as JSON. ``server.hang()`` makes the next request wait (bounded) so clients
-hit their read timeout. With a certificate it speaks HTTPS, since some SDKs only build https://
-URLs.
+hit their read timeout; ``server.drop()`` hangs up without answering. With a certificate it
+speaks HTTPS, since some SDKs only build https:// URLs.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ class Answer:
     body: bytes = b"{}"
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "application/json"})
     hang: bool = False
+    drop: bool = False
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -70,6 +71,9 @@ class _Handler(BaseHTTPRequestHandler):
             )
         )
         answer = self.server.next_answer()
+        if answer.drop:
+            self.close_connection = True
+            return
         if answer.hang:
             self.server.release.wait(HANG_LIMIT)
             self.close_connection = True
@@ -133,6 +137,10 @@ class ProviderServer(ThreadingHTTPServer):
     def hang(self) -> None:
         """The next request gets no answer until the test ends (or HANG_LIMIT passes)."""
         self.answers.append(Answer(hang=True))
+
+    def drop(self) -> None:
+        """The next request's connection is closed without an answer."""
+        self.answers.append(Answer(drop=True))
 
     def next_answer(self) -> Answer:
         if len(self.answers) > 1:

@@ -174,3 +174,8 @@ def test_plain_http_gateway_is_fine_while_debugging():
 def test_failover_list(entries, expected):
     with override_settings(WEBOTP_SMS_BACKEND=FAILOVER, WEBOTP_FAILOVER_BACKENDS=entries):
         assert check_settings() == expected
+
+
+@override_settings(WEBOTP_SMS_BACKEND="no.such.Backend")
+def test_an_unimportable_backend_is_only_reported_once():
+    assert [error.id for error in check_settings()] == ["webotp.E001"]

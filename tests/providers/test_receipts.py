@@ -1,6 +1,7 @@
 """Delivery receipts: signature checks, status order, duplicates, and the admin timeline."""
 
 import json
+import sys
 import time
 
 import pytest
@@ -382,6 +383,8 @@ def test_gateway_receipts_without_a_secret_are_refused(provider_client, webhook_
         {"status": "delivered"},
         {"id": "x", "status": "read"},
         {"id": 5, "status": "sent"},
+        {"id": "x", "status": ["sent"]},
+        b"\xff\xfe not utf-8",
     ],
 )
 def test_signed_but_malformed_gateway_receipts_are_bad_requests(provider_client, payload):
@@ -411,3 +414,21 @@ def test_admin_shows_the_delivery_timeline_read_only(client, twilio_challenge):
     assert "30005" in html
     assert 'name="delivery_events-0-raw_status"' not in html  # nothing editable
     assert 'name="delivery_events-0-DELETE"' not in html
+
+
+@pytest.mark.parametrize(
+    ("module", "url", "fields"),
+    [
+        ("twilio.request_validator", TWILIO_URL, lambda: twilio_fields("delivered")),
+        ("vonage_http_client", VONAGE_URL, lambda: vonage_fields("delivered")),
+    ],
+)
+def test_receipts_without_the_sdk_are_refused_not_a_500(
+    provider_client, twilio_challenge, monkeypatch, caplog, module, url, fields
+):
+    data = fields()
+    headers = {"X-Twilio-Signature": "c2lnbmVk"}
+    monkeypatch.setitem(sys.modules, module, None)
+
+    assert provider_client.post(url, data, headers=headers).status_code == 403
+    assert "SDK is not installed" in caplog.text

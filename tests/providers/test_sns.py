@@ -203,3 +203,10 @@ def test_secret_key_never_reaches_the_logs(provider_server, all_logs):
 
     assert "botocore" in {r.name.split(".")[0] for r in all_logs.records}
     assert_no_secret(all_logs.text)
+
+
+def test_connect_timeout(unanswered_host):
+    sender = SmsBackend(region=REGION, endpoint_url=f"http://{unanswered_host}", timeout=0.2)
+    with pytest.raises(SmsDeliveryError) as caught:
+        sender.send_messages([SmsMessage(TO, BODY)])
+    assert caught.value.reason == "timeout"

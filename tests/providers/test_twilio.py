@@ -205,3 +205,16 @@ def test_credentials_never_reach_the_logs(tls_provider_server, all_logs):
 
     assert "Twilio API Request" in all_logs.text  # the SDK did log, at INFO
     assert_no_secret(all_logs.text)
+
+
+def test_connect_timeout(unanswered_host):
+    sender = SmsBackend(
+        account_sid=ACCOUNT_SID,
+        auth_token=TOKEN,
+        sender="+15005550006",
+        timeout=0.2,
+        http_client=LocalTwilioHttpClient(f"https://{unanswered_host}"),
+    )
+    with pytest.raises(SmsDeliveryError) as caught:
+        sender.send_messages([SmsMessage(TO, BODY)])
+    assert caught.value.reason == "timeout"

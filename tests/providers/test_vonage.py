@@ -194,3 +194,18 @@ def test_credentials_and_code_never_reach_the_logs(tls_provider_server, all_logs
     assert any("'Authorization': '[redacted]'" in line for line in sdk_lines)
     assert_no_secret(all_logs.text)
     assert "123456" not in all_logs.text  # the message text, with its code, is blanked too
+
+
+def test_connect_timeout(unanswered_host):
+    sender = SmsBackend(
+        api_key=KEY, api_secret=SECRET, sender="ExampleCo", rest_host=unanswered_host, timeout=1
+    )
+    with pytest.raises(SmsDeliveryError) as caught:
+        sender.send_messages([SmsMessage(TO, BODY)])
+    assert caught.value.reason == "timeout"
+
+
+@override_settings(WEBOTP_SMS_TIMEOUT=2.5)
+def test_defaults_to_vonage_host_and_the_sms_timeout_in_whole_seconds():
+    client = SmsBackend(api_key=KEY, api_secret=SECRET, sender="ExampleCo").client.http_client
+    assert (client.rest_host, client.http_client_options.timeout) == ("rest.nexmo.com", 3)

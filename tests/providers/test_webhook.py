@@ -165,3 +165,24 @@ def test_secret_never_reaches_the_logs(provider_server, all_logs):
     with pytest.raises(SmsDeliveryError):
         backend(provider_server).send_messages([SmsMessage(TO, BODY)])
     assert_no_secret(all_logs.text)
+
+
+def test_connect_timeout(unanswered_host):
+    sender = SmsBackend(url=f"http://{unanswered_host}/sms", secret=SECRET, timeout=0.2)
+    with pytest.raises(SmsDeliveryError) as caught:
+        sender.send_messages([SmsMessage(TO, BODY)])
+    assert caught.value.reason == "timeout"
+
+
+def test_gateway_hanging_up_is_an_error(provider_server):
+    provider_server.drop()
+    with pytest.raises(SmsDeliveryError) as caught:
+        backend(provider_server).send_messages([SmsMessage(TO, BODY)])
+    assert caught.value.reason == "error"
+    assert "RemoteDisconnected" in str(caught.value)
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://gateway.example/", "gateway/sms"])
+def test_only_http_urls(url):
+    with pytest.raises(ImproperlyConfigured, match="must be an http:// or https:// URL"):
+        SmsBackend(url=url, secret=SECRET)
