@@ -8,6 +8,7 @@ becomes the challenge's provider message id, which Twilio's status callbacks ref
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .provider import ProviderSmsBackend
@@ -51,7 +52,7 @@ class SmsBackend(ProviderSmsBackend):
     }
 
     @classmethod
-    def missing_settings(cls, config) -> list[str]:
+    def missing_settings(cls, config: Mapping[str, Any]) -> list[str]:
         missing = []
         if not config["account_sid"]:
             missing.append("WEBOTP_TWILIO_ACCOUNT_SID")

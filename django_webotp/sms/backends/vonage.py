@@ -5,9 +5,9 @@ without "+"), ``text``, ``type`` and optional ``callback``, authenticated with t
 secret (HTTP Basic). The signature secret is deliberately not handed to the SDK: given one, SDK
 4.x signs requests itself but includes the unset fields ("ttl=None"...) it then leaves out, so
 Vonage would refuse every message (status 14). It only verifies delivery receipts here
-(``receipts/vonage.py``). Vonage answers
-HTTP 200 for refused messages too; the per-message ``status`` says why ("0" is success), and the
-first ``message-id`` becomes the challenge's provider message id.
+(``receipts/vonage.py``). Vonage answers HTTP 200 for refused messages too; the per-message
+``status`` says why ("0" is success), and the first ``message-id`` becomes the challenge's
+provider message id.
 """
 
 from __future__ import annotations
