@@ -11,7 +11,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from .dashboard import dashboard_context
-from .models import Challenge, PhoneIdentity, Status
+from .models import Challenge, DeliveryEvent, PhoneIdentity, Status
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -25,6 +25,22 @@ class StatusFilter(admin.SimpleListFilter):
         if self.value() in Status.values:
             return queryset.with_status(self.value())
         return queryset
+
+
+class DeliveryEventInline(admin.TabularInline):
+    """The provider's delivery receipts, oldest first; written only by the receipts views."""
+
+    model = DeliveryEvent
+    fields = readonly_fields = ("received_at", "provider", "status", "raw_status", "error_code")
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("delivery timeline")
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(Challenge)
@@ -44,7 +60,7 @@ class ChallengeAdmin(admin.ModelAdmin):
         "delivery_status",
         ("created_at", admin.DateFieldListFilter),
     ]
-    search_fields = ["phone_number"]
+    search_fields = ["phone_number", "=provider_message_id"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
     fields = readonly_fields = (
@@ -62,9 +78,12 @@ class ChallengeAdmin(admin.ModelAdmin):
         "invalidated_at",
         "delivery_status",
         "delivery_error",
+        "delivery_error_code",
+        "delivery_backend",
         "provider_message_id",
         "requesting_ip",
     )
+    inlines = [DeliveryEventInline]
 
     def get_urls(self):
         dashboard = self.admin_site.admin_view(self.dashboard_view)

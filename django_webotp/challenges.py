@@ -187,7 +187,7 @@ def deliver_code(challenge: Challenge, request: HttpRequest | None) -> str | Non
             reason=reason,
         )
         return reason
-    challenge.mark_sent(message.provider_message_id)
+    challenge.mark_sent(message.provider_message_id, message.backend)
     signals.code_sent.send(
         sender=Challenge,
         request=request,

@@ -5,10 +5,13 @@ from __future__ import annotations
 import phonenumbers
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 from .budgets import SCOPES
 from .conf import webotp_settings
+from .sms.backends import failover, webhook
+from .sms.backends.provider import ProviderSmsBackend
 from .sms_format import OriginBoundFormatError, build_origin_bound_line
 from .throttling import RATE_RE, parse_rates
 
@@ -36,6 +39,13 @@ E020 = "WEBOTP_SMS_BUDGETS must map scopes ({scopes}) to rates like '30/h,100/d'
 E021 = "WEBOTP_ALLOWED_NUMBER_TYPES has names that are not phonenumbers.PhoneNumberType: {names}."
 E022 = "{name} has codes that are not phone number regions: {codes}."
 E023 = "WEBOTP_BOT_CHECK {path!r} cannot be imported: {error}"
+# E010-E013: one id per provider backend (its check_id), so a site can silence just one.
+E010 = "The {name} SMS backend ({path}) needs {missing}."
+E014 = "WEBOTP_FAILOVER_BACKENDS: {problem}"
+E015 = "The {name} SMS backend ({path}) needs the {label} SDK, which is not installed."
+E016 = "WEBOTP_WEBHOOK_URL is not an https:// URL while DEBUG is False."
+E017 = "WEBOTP_WEBHOOK_SECRET is shorter than 32 characters."
+E017_HINT = "Use a random value: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
 W001 = f"{BACKEND_PATH} is not in AUTHENTICATION_BACKENDS, so a verified code signs nobody in."
 W002 = "The rate-limit cache {alias!r} ({backend}) is not shared between processes."
 
@@ -116,6 +126,95 @@ def _domain_errors() -> list:
     return []
 
 
+def _configured_backends() -> tuple[list, list]:
+    """``(errors, [(path, class, options)])`` for WEBOTP_SMS_BACKEND, or its failover list."""
+    path = webotp_settings.SMS_BACKEND
+    try:
+        klass = import_string(path)
+    except ImportError:
+        return [], []  # E001 already says so
+    if not (isinstance(klass, type) and issubclass(klass, failover.SmsBackend)):
+        return [], [(path, klass, {})]
+    entries = webotp_settings.FAILOVER_BACKENDS
+    if not entries:
+        return [_failover_error("it is empty while the failover backend is selected.")], []
+    errors, backends = [], []
+    for entry in entries:
+        try:
+            entry_path, options = failover.parse_entry(entry)
+        except ImproperlyConfigured as exc:
+            errors.append(_failover_error(f"{entry!r} is not a valid entry. {exc}"))
+            continue
+        try:
+            entry_class = import_string(entry_path)
+        except ImportError as exc:
+            errors.append(_failover_error(f"{entry_path!r} cannot be imported: {exc}"))
+            continue
+        if isinstance(entry_class, type) and issubclass(entry_class, failover.SmsBackend):
+            errors.append(_failover_error("it contains the failover backend itself."))
+            continue
+        backends.append((entry_path, entry_class, options))
+    return errors, backends
+
+
+def _failover_error(problem: str) -> Error:
+    return Error(
+        E014.format(problem=problem),
+        hint='List backends as dotted paths or {"BACKEND": path, "OPTIONS": {...}}.',
+        id="webotp.E014",
+    )
+
+
+def _provider_errors() -> list:
+    errors, backends = _configured_backends()
+    for path, klass, options in backends:
+        if not (isinstance(klass, type) and issubclass(klass, ProviderSmsBackend)):
+            continue
+        config = klass.resolve(options)
+        missing = klass.missing_settings(config)
+        if missing and klass.check_id:
+            errors.append(
+                Error(
+                    E010.format(name=klass.name, path=path, missing="; ".join(missing)),
+                    hint="See docs/going-live.md for each provider's settings.",
+                    id=klass.check_id,
+                )
+            )
+        if not klass.sdk_installed():
+            errors.append(
+                Error(
+                    E015.format(name=klass.name, path=path, label=klass.label),
+                    hint=f"pip install django-webotp[{klass.extra}]",
+                    id="webotp.E015",
+                )
+            )
+        if issubclass(klass, webhook.SmsBackend):
+            errors.extend(_webhook_errors(config))
+    return errors
+
+
+def _webhook_errors(config: dict) -> list:
+    errors = []
+    url, secret = config.get("url"), config.get("secret")
+    if url and not settings.DEBUG and not str(url).startswith("https://"):
+        errors.append(
+            Error(
+                E016,
+                hint="The request carries the code in clear: use TLS to reach the gateway.",
+                id="webotp.E016",
+            )
+        )
+    if secret and len(secret) < 32:
+        errors.append(
+            Error(
+                E017,
+                hint=E017_HINT,
+                id="webotp.E017",
+            )
+        )
+    return errors
+
+
 def _deployment_warnings() -> list:
     warnings = []
     if BACKEND_PATH not in settings.AUTHENTICATION_BACKENDS:
@@ -180,6 +279,7 @@ def _bot_check_errors() -> list:
 def check_settings(app_configs=None, **kwargs) -> list:
     return [
         *_backend_errors(),
+        *_provider_errors(),
         *_number_errors(),
         *_rate_errors(),
         *_domain_errors(),

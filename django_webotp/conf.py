@@ -58,6 +58,44 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_PHONE": "5/h,10/d",  # codes requested per phone number
     "RATELIMIT_IP": "20/h",  # codes requested per client IP
     "RATELIMIT_VERIFY_IP": "30/10m",  # code submissions per client IP
+    # --- Real SMS providers (docs/going-live.md). Constructor arguments beat these. ---
+    # Seconds a provider backend waits to connect, and again for each read, before giving up.
+    "SMS_TIMEOUT": 10,
+    # Twilio (pip install django-webotp[twilio]): the account SID, then either the auth token
+    # or an API key SID + secret; a sender number/ID, a Messaging Service SID, or both.
+    "TWILIO_ACCOUNT_SID": None,
+    "TWILIO_AUTH_TOKEN": None,  # also verifies X-Twilio-Signature on delivery receipts
+    "TWILIO_API_KEY": None,
+    "TWILIO_API_SECRET": None,
+    "TWILIO_FROM": None,
+    "TWILIO_MESSAGING_SERVICE_SID": None,
+    # Absolute URL of the receipts view, sent as StatusCallback; None: the Messaging Service's.
+    "TWILIO_STATUS_CALLBACK": None,
+    # Amazon SNS (pip install django-webotp[sns]). Credentials come from boto3's usual chain
+    # (environment, shared config, instance role); never from Django settings.
+    "SNS_REGION": None,
+    "SNS_SENDER_ID": None,  # AWS.SNS.SMS.SenderID, where the destination country allows one
+    "SNS_ORIGINATION_NUMBER": None,  # AWS.MM.SMS.OriginationNumber, E.164
+    "SNS_ENDPOINT_URL": None,  # a VPC endpoint or other SNS-compatible URL; None: AWS's
+    # Vonage SMS API (pip install django-webotp[vonage]): the API key and secret send messages.
+    "VONAGE_API_KEY": None,
+    "VONAGE_API_SECRET": None,
+    # Verifies signed delivery receipts (the "sig" field), with the dashboard's signature
+    # method, an HMAC: "md5", "sha1", "sha256" or "sha512".
+    "VONAGE_SIGNATURE_SECRET": None,
+    "VONAGE_SIGNATURE_METHOD": "sha256",
+    "VONAGE_FROM": None,  # a number without "+" or an alphanumeric sender ID
+    # Absolute URL of the receipts view, sent as "callback"; None: the dashboard's.
+    "VONAGE_STATUS_CALLBACK": None,
+    # Your own HTTP gateway: JSON POSTed to WEBHOOK_URL, signed with WEBHOOK_SECRET.
+    "WEBHOOK_URL": None,
+    "WEBHOOK_SECRET": None,  # at least 32 characters; also verifies the gateway's receipts
+    "WEBHOOK_TIMEOUT": None,  # seconds; None: SMS_TIMEOUT
+    # Seconds a signed gateway receipt stays acceptable (replay window).
+    "WEBHOOK_TOLERANCE": 300,
+    # Backends tried in order by the failover backend: dotted paths, or
+    # {"BACKEND": path, "OPTIONS": {constructor arguments}} to give one its own settings.
+    "FAILOVER_BACKENDS": [],
 }
 
 

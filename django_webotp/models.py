@@ -16,7 +16,15 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from .codes import check_code, make_code
 
-__all__ = ["Challenge", "DeliveryStatus", "PhoneIdentity", "Purpose", "Status", "Verdict"]
+__all__ = [
+    "Challenge",
+    "DeliveryEvent",
+    "DeliveryStatus",
+    "PhoneIdentity",
+    "Purpose",
+    "Status",
+    "Verdict",
+]
 
 
 class Purpose(models.TextChoices):
@@ -182,6 +190,18 @@ class Challenge(models.Model):
     )
     delivery_error = models.CharField(_("delivery error"), max_length=255, blank=True)
     provider_message_id = models.CharField(_("provider message id"), max_length=128, blank=True)
+    delivery_backend = models.CharField(
+        _("SMS backend"),
+        max_length=32,
+        blank=True,
+        help_text=_("The backend that took the message (with failover, the one that succeeded)."),
+    )
+    delivery_error_code = models.CharField(
+        _("provider error code"),
+        max_length=32,
+        blank=True,
+        help_text=_("The error code of the provider's latest delivery receipt, if any."),
+    )
     requesting_ip = models.GenericIPAddressField(_("requesting IP"), null=True, blank=True)
 
     objects = ChallengeManager()
@@ -190,7 +210,11 @@ class Challenge(models.Model):
         verbose_name = _("challenge")
         verbose_name_plural = _("challenges")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["created_at"], name="webotp_challenge_created")]
+        indexes = [
+            models.Index(fields=["created_at"], name="webotp_challenge_created"),
+            # Delivery receipts find their challenge by the provider's message id.
+            models.Index(fields=["provider_message_id"], name="webotp_challenge_provider_id"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["phone_number", "purpose"],
@@ -230,10 +254,11 @@ class Challenge(models.Model):
         self.invalidated_at = self.invalidated_at or timezone.now()
         self.save(update_fields=["delivery_status", "delivery_error", "invalidated_at"])
 
-    def mark_sent(self, provider_message_id: str = "") -> None:
+    def mark_sent(self, provider_message_id: str = "", backend: str = "") -> None:
         self.delivery_status = DeliveryStatus.SENT
         self.provider_message_id = provider_message_id[:128]
-        self.save(update_fields=["delivery_status", "provider_message_id"])
+        self.delivery_backend = backend[:32]
+        self.save(update_fields=["delivery_status", "provider_message_id", "delivery_backend"])
 
     def make_code(self) -> str:
         """The code to send. Computed from SECRET_KEY on demand; never stored."""
@@ -278,3 +303,37 @@ class Challenge(models.Model):
         if status is Status.LOCKED:
             return Verdict.LOCKED
         return Verdict.EXPIRED
+
+
+class DeliveryEvent(models.Model):
+    """One delivery receipt from a provider: the challenge's delivery timeline."""
+
+    challenge = models.ForeignKey(
+        Challenge,
+        on_delete=models.CASCADE,
+        related_name="delivery_events",
+        verbose_name=_("challenge"),
+    )
+    provider = models.CharField(_("provider"), max_length=32)
+    # Blank when the provider's status has no counterpart of ours; raw_status keeps it anyway.
+    status = models.CharField(
+        _("status"), max_length=16, choices=DeliveryStatus.choices, blank=True
+    )
+    raw_status = models.CharField(_("provider status"), max_length=64)
+    error_code = models.CharField(_("provider error code"), max_length=32, blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("delivery event")
+        verbose_name_plural = _("delivery events")
+        ordering = ["received_at", "pk"]
+        constraints = [
+            # The same receipt delivered twice is recorded once.
+            models.UniqueConstraint(
+                fields=["challenge", "provider", "raw_status", "error_code"],
+                name="webotp_delivery_event_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.raw_status} ({self.received_at:%Y-%m-%d %H:%M:%S})"

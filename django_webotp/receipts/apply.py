@@ -1,0 +1,73 @@
+"""Record a delivery receipt and move the challenge's delivery status forward, never back.
+
+Receipts can arrive twice, late, or out of order. The order is pending < queued < sent <
+undelivered = failed < delivered: a receipt only ever raises the status, so "sent" arriving after
+"delivered" changes nothing, while a late "delivered" still overrides an earlier failure (a
+carrier that retried). Each move is one conditional UPDATE, so concurrent receipts cannot undo
+each other; the same receipt twice is one timeline event (a unique constraint).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from ..models import Challenge, DeliveryEvent, DeliveryStatus
+
+__all__ = ["RANK", "ForgedReceipt", "MalformedReceipt", "Receipt", "record"]
+
+RANK: dict[str, int] = {
+    DeliveryStatus.PENDING: 0,
+    DeliveryStatus.QUEUED: 1,
+    DeliveryStatus.SENT: 2,
+    DeliveryStatus.UNDELIVERED: 3,
+    DeliveryStatus.FAILED: 3,
+    DeliveryStatus.DELIVERED: 4,
+}
+
+
+class ForgedReceipt(Exception):
+    """The signature is missing, wrong, stale, or cannot be checked here: answered with 403."""
+
+
+class MalformedReceipt(Exception):
+    """Correctly signed, but without the fields a receipt needs: answered with 400."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a provider said about one message, read from a request whose signature checked out."""
+
+    provider: str
+    message_id: str
+    raw_status: str
+    #: Our DeliveryStatus for ``raw_status``; None when it has no counterpart (kept, not applied).
+    status: str | None
+    error_code: str = ""
+
+
+@transaction.atomic
+def record(receipt: Receipt) -> Challenge | None:
+    """Apply ``receipt``; the challenge it is about, or None when no challenge has that id."""
+    challenge = (
+        Challenge.objects.filter(provider_message_id=receipt.message_id)
+        .order_by("-created_at")
+        .first()
+    )
+    if challenge is None:
+        return None
+    _, created = DeliveryEvent.objects.get_or_create(
+        challenge=challenge,
+        provider=receipt.provider[:32],
+        raw_status=receipt.raw_status[:64],
+        error_code=receipt.error_code[:32],
+        defaults={"status": receipt.status or ""},
+    )
+    if created and receipt.status in RANK:
+        lower = [status for status, rank in RANK.items() if rank < RANK[receipt.status]]
+        Challenge.objects.filter(pk=challenge.pk, delivery_status__in=lower).update(
+            delivery_status=receipt.status, delivery_error_code=receipt.error_code[:32]
+        )
+        challenge.refresh_from_db(fields=["delivery_status", "delivery_error_code"])
+    return challenge

@@ -1,0 +1,108 @@
+"""Twilio Programmable Messaging through the official SDK: ``pip install django-webotp[twilio]``.
+
+One ``POST /2010-04-01/Accounts/{AccountSid}/Messages.json`` per message (form fields ``To``,
+``Body``, ``From`` and/or ``MessagingServiceSid``, optional ``StatusCallback``), HTTP Basic auth
+with the account SID and auth token or an API key SID and secret. The returned ``sid`` ("SM…")
+becomes the challenge's provider message id, which Twilio's status callbacks refer to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .provider import ProviderSmsBackend
+
+__all__ = ["SmsBackend"]
+
+# Twilio error codes (https://www.twilio.com/docs/api/errors) that name a cause of ours.
+ERROR_REASONS = {
+    21211: "invalid_number",  # Invalid 'To' Phone Number
+    21217: "invalid_number",  # Phone number does not appear to be valid
+    21401: "invalid_number",  # Invalid Phone Number
+    21614: "invalid_number",  # 'To' number is not a valid mobile number
+    21408: "unroutable",  # Permission to send an SMS has not been enabled for the region
+    21610: "unroutable",  # Attempt to send to unsubscribed recipient
+    21612: "unroutable",  # The 'To' phone number is not currently reachable via SMS
+    20003: "auth",  # Authentication Error - invalid username or password
+    20005: "auth",  # Account not active
+    20429: "throttled",  # Too Many Requests
+    14107: "throttled",  # SMS send rate limit exceeded
+}
+STATUS_REASONS = {401: "auth", 403: "auth", 429: "throttled"}
+
+
+class SmsBackend(ProviderSmsBackend):
+    name = "twilio"
+    label = "Twilio"
+    extra = "twilio"
+    sdk_module = "twilio.rest"
+    check_id = "webotp.E010"
+    options = {
+        "account_sid": "TWILIO_ACCOUNT_SID",
+        "auth_token": "TWILIO_AUTH_TOKEN",
+        "api_key": "TWILIO_API_KEY",
+        "api_secret": "TWILIO_API_SECRET",
+        "sender": "TWILIO_FROM",
+        "messaging_service_sid": "TWILIO_MESSAGING_SERVICE_SID",
+        "status_callback": "TWILIO_STATUS_CALLBACK",
+        "timeout": None,
+        # A twilio.http.HttpClient of your own (proxies, tests); None: TwilioHttpClient(timeout).
+        "http_client": None,
+    }
+
+    @classmethod
+    def missing_settings(cls, config: Mapping[str, Any]) -> list[str]:
+        missing = []
+        if not config["account_sid"]:
+            missing.append("WEBOTP_TWILIO_ACCOUNT_SID")
+        if config["api_key"] or config["api_secret"]:
+            if not (config["api_key"] and config["api_secret"]):
+                missing.append("both WEBOTP_TWILIO_API_KEY and WEBOTP_TWILIO_API_SECRET")
+        elif not config["auth_token"]:
+            missing.append(
+                "WEBOTP_TWILIO_AUTH_TOKEN (or WEBOTP_TWILIO_API_KEY with WEBOTP_TWILIO_API_SECRET)"
+            )
+        if not (config["sender"] or config["messaging_service_sid"]):
+            missing.append("WEBOTP_TWILIO_FROM or WEBOTP_TWILIO_MESSAGING_SERVICE_SID")
+        return missing
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from twilio.http.http_client import TwilioHttpClient
+        from twilio.rest import Client
+
+        config = self.config
+        if config["api_key"]:
+            username, password = config["api_key"], config["api_secret"]
+        else:
+            username, password = config["account_sid"], config["auth_token"]
+        http_client = config["http_client"] or TwilioHttpClient(timeout=self.timeout)
+        if getattr(http_client, "timeout", None) is None:
+            http_client.timeout = self.timeout  # a client of your own still gets a timeout
+        self.client = Client(
+            username, password, account_sid=config["account_sid"], http_client=http_client
+        )
+
+    def send_message(self, message: Any) -> str:
+        from requests import RequestException, Timeout
+        from twilio.base.exceptions import TwilioRestException
+
+        params = {"to": message.to, "body": message.body}
+        for option, argument in (
+            ("sender", "from_"),
+            ("messaging_service_sid", "messaging_service_sid"),
+            ("status_callback", "status_callback"),
+        ):
+            if self.config[option]:
+                params[argument] = self.config[option]
+        try:
+            created = self.client.messages.create(**params)
+        except TwilioRestException as exc:
+            reason = ERROR_REASONS.get(exc.code or 0) or STATUS_REASONS.get(exc.status, "error")
+            raise self.failure(reason, f"Twilio error {exc.code}, HTTP {exc.status}") from None
+        except Timeout:
+            raise self.failure("timeout", f"no answer within {self.timeout} s") from None
+        except RequestException as exc:
+            raise self.failure("error", f"could not reach the API: {type(exc).__name__}") from None
+        return created.sid
