@@ -192,7 +192,7 @@ def verify(request: HttpRequest, challenge: Challenge, code: str) -> Verdict:
     fixed = fixed_code(str(challenge.phone_number))
     verdict = challenge.verify(code, fixed_code=fixed)
     if fixed is not None:
-        log_use(str(challenge.phone_number), f"fixed code submitted ({verdict})")
+        log_use(str(challenge.phone_number), f"code submitted, {verdict}")
     payload = {
         "sender": Challenge,
         "request": request,

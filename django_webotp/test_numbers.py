@@ -27,4 +27,4 @@ def fixed_code(phone_number: str) -> str | None:
 
 
 def log_use(phone_number: str, event: str) -> None:
-    logger.warning("WEBOTP_TEST_NUMBERS: %s for the test number %s.", event, phone_number)
+    logger.warning("WEBOTP_TEST_NUMBERS: test number %s: %s.", phone_number, event)
