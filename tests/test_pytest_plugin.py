@@ -8,7 +8,7 @@ pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parents[1]
 
-SITE_TESTS = '''
+SITE_TESTS = """
 import pytest
 from django.test import Client
 from django_webotp import sms
@@ -43,7 +43,7 @@ def test_sms_code_reads_the_newest_sms_to_that_number(sms_outbox, sms_code):
 def test_sms_code_is_none_when_browsers_could_not_read_the_sms(sms_outbox, sms_code):
     sms.send_sms(PHONE, "Your code is 444444")
     assert sms_code(PHONE) is None
-'''
+"""
 
 
 @pytest.fixture
@@ -68,3 +68,11 @@ def test_the_fixtures_work_in_a_sites_own_tests(site):
 def test_the_plugin_is_found_through_its_entry_point(site):
     result = site.runpytest_subprocess("--ds=site_settings", "--fixtures", "-p", "no:cacheprovider")
     result.stdout.fnmatch_lines(["sms_outbox*", "*Send SMS to*", "sms_code*"])
+
+
+def test_the_fixtures_serve_this_projects_own_tests_too(sms_outbox, sms_code):
+    from django_webotp import sms
+
+    sms.send_sms("+447911123456", "555555\n\n@example.com #555555")
+    assert sms_outbox[0].to == "+447911123456"
+    assert sms_code("+447911123456") == "555555"

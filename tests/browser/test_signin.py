@@ -50,7 +50,10 @@ NO_WEB_OTP = (
     + """
 delete window.OTPCredential;
 const realGet = navigator.credentials.get.bind(navigator.credentials);
-navigator.credentials.get = (options) => { webotpTestLog({ event: 'get' }); return realGet(options); };
+navigator.credentials.get = (options) => {
+  webotpTestLog({ event: 'get' });
+  return realGet(options);
+};
 """
 )
 

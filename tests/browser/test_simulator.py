@@ -27,7 +27,8 @@ let simulatedGet = null;
 function loggedGet(options) {
   const request = simulatedGet.call(navigator.credentials, options);
   request.then(
-    (credential) => webotpTestLog({ outcome: 'resolved', type: credential.type, code: credential.code }),
+    (credential) => webotpTestLog(
+      { outcome: 'resolved', type: credential.type, code: credential.code }),
     (error) => webotpTestLog({ outcome: 'rejected', name: error.name }));
   return request;
 }
