@@ -54,6 +54,9 @@ def site(pytester, monkeypatch):
         site_settings="""
 from tests.settings import *
 WEBOTP_SMS_BACKEND = "django_webotp.sms.backends.console.SmsBackend"
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Not the outer run's test database, which is in use while this one runs.
+    DATABASES["default"]["TEST"] = {"NAME": "test_webotp_pytest_plugin"}
 """
     )
     pytester.makepyfile(test_site=SITE_TESTS)
