@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from .dashboard import dashboard_context
 from .models import Challenge, PhoneIdentity, Status
 
 
@@ -34,11 +38,16 @@ class ChallengeAdmin(admin.ModelAdmin):
         "created_at",
         "requesting_ip",
     ]
-    list_filter = [StatusFilter, "purpose", "delivery_status", ("created_at", admin.DateFieldListFilter)]
+    list_filter = [
+        StatusFilter,
+        "purpose",
+        "delivery_status",
+        ("created_at", admin.DateFieldListFilter),
+    ]
     search_fields = ["phone_number"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
-    fields = [
+    fields = readonly_fields = (
         "id",
         "phone_number",
         "purpose",
@@ -55,8 +64,25 @@ class ChallengeAdmin(admin.ModelAdmin):
         "delivery_error",
         "provider_message_id",
         "requesting_ip",
-    ]
-    readonly_fields = fields
+    )
+
+    def get_urls(self):
+        dashboard = self.admin_site.admin_view(self.dashboard_view)
+        return [
+            path("dashboard/", dashboard, name="django_webotp_challenge_dashboard"),
+            *super().get_urls(),
+        ]
+
+    def dashboard_view(self, request: HttpRequest) -> TemplateResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Phone sign-in dashboard"),
+            **dashboard_context(),
+        }
+        return TemplateResponse(request, "admin/django_webotp/challenge/dashboard.html", context)
 
     @admin.display(description=_("status"))
     def status_display(self, obj: Challenge) -> str:

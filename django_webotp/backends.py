@@ -27,7 +27,8 @@ class PhoneOTPBackend(ModelBackend):
     Inactive users are refused, as ``ModelBackend`` refuses them.
     """
 
-    def authenticate(
+    # Its own credential keyword, as Django's other backends take theirs.
+    def authenticate(  # type: ignore[override]
         self, request: HttpRequest | None, webotp_challenge: Challenge | None = None, **kwargs: Any
     ):
         challenge = webotp_challenge

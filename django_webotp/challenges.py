@@ -13,8 +13,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
-from . import signals
+from . import budgets, signals
 from .conf import webotp_settings
 from .exceptions import SmsDeliveryError
 from .models import Challenge, DeliveryStatus, PhoneIdentity, Purpose, Verdict
@@ -32,13 +34,15 @@ logger = logging.getLogger("django_webotp")
 class StartResult:
     """What starting (or resending) a challenge led to.
 
-    ``throttle`` is set when a rate limit refused it (no challenge then); ``delivery_error`` when
-    the SMS could not be sent (the challenge is then closed and marked failed).
+    ``throttle`` is set when a rate limit or an SMS budget refused it, ``refusal`` when the bot
+    check did (no challenge then); ``delivery_error`` when the SMS could not be sent (the
+    challenge is then closed and marked failed).
     """
 
     challenge: Challenge | None = None
     throttle: Throttle | None = None
     delivery_error: str | None = None
+    refusal: str | None = None
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -99,17 +103,40 @@ def _limit(request: HttpRequest, phone: str, purpose: str, scope: str, rates, va
 
 
 def start(request: HttpRequest, phone_number: str, purpose: str = Purpose.LOGIN) -> StartResult:
-    """Rate-limit, create the challenge (replacing older ones) and send its code."""
-    phone = str(phone_number)
-    for scope, rates, value in (
-        ("phone", webotp_settings.RATELIMIT_PHONE, hash_phone(phone)),
-        ("ip", webotp_settings.RATELIMIT_IP, None),
-    ):
-        throttle = _limit(request, phone, purpose, scope, rates, value)
-        if throttle.limited:
-            return StartResult(throttle=throttle)
+    """Check limits, budgets and the bot check; create the challenge and send its code.
 
+    The per-IP limit comes first so that a flood from one client neither runs the (possibly
+    remote) bot check nor uses up the victim number's own limit and budget.
+    """
+    phone = str(phone_number)
+    throttle = _limit(request, phone, purpose, "ip", webotp_settings.RATELIMIT_IP)
+    if throttle.limited:
+        return StartResult(throttle=throttle)
+    refusal = bot_check_refusal(request, phone)
+    if refusal:
+        return StartResult(refusal=refusal)
+    throttle = _limit(
+        request, phone, purpose, "phone", webotp_settings.RATELIMIT_PHONE, hash_phone(phone)
+    )
+    if throttle.limited:
+        return StartResult(throttle=throttle)
     fixed = fixed_code(phone)
+    # A test number is sent nothing, so it spends no SMS budget (rate limits still count it).
+    exceeded = budgets.spend(phone) if fixed is None else None
+    if exceeded:
+        signals.budget_exceeded.send(
+            sender=Challenge,
+            request=request,
+            phone_number=phone,
+            purpose=purpose,
+            reason=exceeded.scope,
+            scope_value=exceeded.value if exceeded.scope != "number" else phone,
+            rate=exceeded.rate,
+            retry_after=exceeded.retry_after,
+        )
+        budget = f"budget:{exceeded.scope}"
+        return StartResult(throttle=Throttle(True, exceeded.retry_after, budget))
+
     deliver = fixed is None and (
         webotp_settings.SIGNUP or PhoneIdentity.objects.filter(phone_number=phone).exists()
     )
@@ -128,10 +155,23 @@ def start(request: HttpRequest, phone_number: str, purpose: str = Purpose.LOGIN)
     if fixed is not None:
         log_use(phone, "code requested, no SMS sent")
     if not deliver:
-        # Same answer as for a known number; nothing reveals that no SMS went out.
+        # Same answer, and the same work, as for a known number: the SMS is rendered, not sent.
+        render_body(challenge, request)
         return StartResult(challenge=challenge)
     error = deliver_code(challenge, request)
     return StartResult(challenge=challenge, delivery_error=error)
+
+
+def bot_check_refusal(request: HttpRequest, phone_number: str) -> str | None:
+    """Run WEBOTP_BOT_CHECK (e.g. a CAPTCHA): None to go on, or a message for the person."""
+    path = webotp_settings.BOT_CHECK
+    if not path:
+        return None
+    check = import_string(path) if isinstance(path, str) else path
+    verdict = check(request, phone_number)
+    if verdict is True or verdict is None:
+        return None
+    return verdict if isinstance(verdict, str) else str(_("Please confirm you are not a robot."))
 
 
 def deliver_code(challenge: Challenge, request: HttpRequest | None) -> str | None:
@@ -171,7 +211,9 @@ def resend(request: HttpRequest, challenge: Challenge) -> StartResult:
     cooldown = webotp_settings.RESEND_COOLDOWN
     if waited < cooldown and challenge.delivery_status != DeliveryStatus.FAILED:
         return StartResult(
-            throttle=Throttle(limited=True, retry_after=max(int(cooldown - waited), 1), scope="resend")
+            throttle=Throttle(
+                limited=True, retry_after=max(int(cooldown - waited), 1), scope="resend"
+            )
         )
     return start(request, str(challenge.phone_number), challenge.purpose)
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 
+import phonenumbers
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
 
+from .budgets import SCOPES
 from .conf import webotp_settings
 from .sms_format import OriginBoundFormatError, build_origin_bound_line
-from .throttling import parse_rates
+from .throttling import RATE_RE, parse_rates
 
 __all__ = ["check_settings"]
 
@@ -25,7 +27,6 @@ UNSHARED_CACHES = {
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
 }
-RATE_RE = re.compile(r"^\d+/\d*[smhd]$")
 E164_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")
 TEST_CODE_RE = re.compile(r"^[0-9]{4,10}$")
 
@@ -40,6 +41,10 @@ E008 = "WEBOTP_TEST_NUMBERS is set while DEBUG is False."
 E009 = "WEBOTP_TEST_NUMBERS must map E.164 numbers to codes of 4 to 10 digits: {problem}."
 E010 = "The dev SMS inbox (django_webotp.dev.urls) is included while DEBUG is False."
 E011 = "WEBOTP_DEV_SIMULATOR is on while DEBUG is False."
+E020 = "WEBOTP_SMS_BUDGETS must map scopes ({scopes}) to rates like '30/h,100/d'; got {value!r}."
+E021 = "WEBOTP_ALLOWED_NUMBER_TYPES has names that are not phonenumbers.PhoneNumberType: {names}."
+E022 = "{name} has codes that are not phone number regions: {codes}."
+E023 = "WEBOTP_BOT_CHECK {path!r} cannot be imported: {error}"
 W001 = f"{BACKEND_PATH} is not in AUTHENTICATION_BACKENDS, so a verified code signs nobody in."
 W002 = "The rate-limit cache {alias!r} ({backend}) is not shared between processes."
 W003 = "WEBOTP_DEV_SIMULATOR is on but django_webotp.dev.urls is not included, so it cannot run."
@@ -92,7 +97,7 @@ def _rate_errors() -> list:
         value = getattr(webotp_settings, name)
         if value is None:  # no limit, on purpose
             continue
-        if not isinstance(value, str) or not all(RATE_RE.match(r) for r in parse_rates(value)):
+        if not isinstance(value, str) or not _rates_ok(value):
             errors.append(Error(E004.format(name=f"WEBOTP_{name}", value=value), id="webotp.E004"))
     return errors
 
@@ -114,7 +119,7 @@ def _domain_errors() -> list:
         return [
             Error(
                 E007,
-                hint="Set WEBOTP_DOMAIN to the host people sign in on; Web OTP needs an exact match.",
+                hint="Set it to the host people sign in on; Web OTP needs an exact match.",
                 id="webotp.E007",
             )
         ]
@@ -165,8 +170,8 @@ def _dev_inbox_included() -> bool:
     return True
 
 
-def _dev_errors() -> list:
-    errors = []
+def _dev_errors() -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
     included = _dev_inbox_included()
     if not settings.DEBUG and included:
         errors.append(
@@ -209,6 +214,49 @@ def _deployment_warnings() -> list:
     return warnings
 
 
+def _budget_errors() -> list:
+    budgets = webotp_settings.SMS_BUDGETS
+    valid = isinstance(budgets, dict) and all(
+        scope in SCOPES and (rates is None or isinstance(rates, str) and _rates_ok(rates))
+        for scope, rates in budgets.items()
+    )
+    if budgets is None or valid:
+        return []
+    return [Error(E020.format(scopes=", ".join(SCOPES), value=budgets), id="webotp.E020")]
+
+
+def _rates_ok(rates: str) -> bool:
+    return all(RATE_RE.match(rate) for rate in parse_rates(rates))
+
+
+def _destination_errors() -> list:
+    errors = []
+    names = webotp_settings.ALLOWED_NUMBER_TYPES or ()
+    unknown = [name for name in names if not hasattr(phonenumbers.PhoneNumberType, str(name))]
+    if isinstance(names, str) or unknown:
+        errors.append(Error(E021.format(names=unknown or names), id="webotp.E021"))
+    for name in ("ALLOWED_REGIONS", "BLOCKED_REGIONS"):
+        codes = getattr(webotp_settings, name) or ()
+        if isinstance(codes, str):  # "RU" where ["RU"] was meant
+            bad: object = codes
+        else:
+            bad = [code for code in codes if code not in phonenumbers.SUPPORTED_REGIONS]
+        if bad:
+            errors.append(Error(E022.format(name=f"WEBOTP_{name}", codes=bad), id="webotp.E022"))
+    return errors
+
+
+def _bot_check_errors() -> list:
+    path = webotp_settings.BOT_CHECK
+    if not path or callable(path):
+        return []
+    try:
+        import_string(path)
+    except ImportError as exc:
+        return [Error(E023.format(path=path, error=exc), id="webotp.E023")]
+    return []
+
+
 @register(Tags.security, Tags.compatibility)
 def check_settings(app_configs=None, **kwargs) -> list:
     return [
@@ -216,6 +264,9 @@ def check_settings(app_configs=None, **kwargs) -> list:
         *_number_errors(),
         *_rate_errors(),
         *_domain_errors(),
+        *_budget_errors(),
+        *_destination_errors(),
+        *_bot_check_errors(),
         *_test_number_errors(),
         *_dev_errors(),
         *_deployment_warnings(),

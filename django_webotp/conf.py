@@ -35,6 +35,25 @@ DEFAULTS: dict[str, Any] = {
     "SITE_NAME": None,
     # Callable (dotted path) that makes a user for a new phone number.
     "CREATE_USER": "django_webotp.backends.create_user",
+    # Where codes may go: ISO 3166 region codes (None: every region), and phonenumbers
+    # number types (names of phonenumbers.PhoneNumberType) that can receive a code.
+    "ALLOWED_REGIONS": None,
+    "BLOCKED_REGIONS": (),
+    "ALLOWED_NUMBER_TYPES": ("MOBILE", "FIXED_LINE_OR_MOBILE"),
+    # Caps on SMS sent, per scope, in the shared cache; see the README's "Threat model".
+    "SMS_BUDGETS": {
+        "number": "5/h,10/d",
+        "prefix": "30/h,100/d",
+        "country": "300/h,1500/d",
+        "global": "1000/h,5000/d",
+    },
+    # Digits of the national number (after the country code) that make a "prefix".
+    "BUDGET_PREFIX_DIGITS": 6,
+    # Callable (dotted path) run before a code is sent, e.g. a CAPTCHA check; None: no check.
+    "BOT_CHECK": None,
+    # Secret and endpoint of the bundled Cloudflare Turnstile check (django_webotp.friction).
+    "TURNSTILE_SECRET": None,
+    "TURNSTILE_URL": "https://challenges.cloudflare.com/turnstile/v0/siteverify",
     # Rate limits, comma-separated django-ratelimit rates ("5/h,10/d").
     "RATELIMIT_PHONE": "5/h,10/d",  # codes requested per phone number
     "RATELIMIT_IP": "20/h",  # codes requested per client IP

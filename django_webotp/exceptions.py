@@ -1,4 +1,4 @@
-"""Exceptions. Operational failures share one root; configuration errors are ImproperlyConfigured."""
+"""Exceptions: operational failures share one root; misconfiguration is ImproperlyConfigured."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .conf import webotp_settings
-from .phone import parse_phone
+from .phone import destination_refusal, parse_phone
 
 __all__ = ["CodeForm", "PhoneForm"]
 
@@ -28,6 +28,17 @@ class PhoneForm(forms.Form):
             raise forms.ValidationError(
                 _("Enter a valid phone number, including the country code (for example +44)."),
                 code="invalid_phone",
+            )
+        refusal = destination_refusal(number)
+        if refusal == "region":
+            raise forms.ValidationError(
+                _("Sorry, we cannot send codes to phone numbers in this country."),
+                code="region_not_allowed",
+            )
+        if refusal == "number_type":
+            raise forms.ValidationError(
+                _("This number cannot receive our codes by SMS. Please use a mobile number."),
+                code="number_type_not_allowed",
             )
         return number.as_e164
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
@@ -257,7 +258,7 @@ class Challenge(models.Model):
             correct = check_code(
                 str(self.pk), self.purpose, str(self.phone_number), self.code_length, submitted
             )
-        changes = {"attempts": F("attempts") + 1}
+        changes: dict[str, Any] = {"attempts": F("attempts") + 1}
         if correct:
             changes["consumed_at"] = now
         if judged.update(**changes):

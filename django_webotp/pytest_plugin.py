@@ -1,4 +1,4 @@
-"""pytest fixtures for sites that use django-webotp, loaded through the ``pytest11`` entry point.
+"""pytest fixtures for sites that use django-webotp, loaded by the ``pytest11`` entry point.
 
 A site's tests read like Django's ``mailoutbox``::
 

@@ -7,6 +7,7 @@ where it applies, ``challenge`` and ``reason``.
 from django.dispatch import Signal
 
 __all__ = [
+    "budget_exceeded",
     "challenge_locked",
     "code_failed",
     "code_rejected",
@@ -23,3 +24,4 @@ code_verified = Signal()
 code_rejected = Signal()
 challenge_locked = Signal()
 rate_limited = Signal()
+budget_exceeded = Signal()

@@ -255,10 +255,10 @@ def parse_origin_bound_message(message: str) -> OriginBoundCode | None:
 
     The last line must be ``"@host #code"`` or ``"@host #code @embedded-host"``, one space between
     the parts and nothing before the "@" (so a message ending in a newline has an empty last line
-    and no code); text after one more space is ignored, as the spec says. The code is any run of non-whitespace characters. Hosts must be
-    DNS names (a single label such as "localhost" is allowed) or dotted-quad IPv4 addresses, with
-    no scheme, port, path or user; they come back lower-cased, an internationalised name in its
-    punycode form. Never raises.
+    and no code); text after one more space is ignored, as the spec says. The code is any run of
+    non-whitespace characters. Hosts must be DNS names (a single label such as "localhost" is
+    allowed) or dotted-quad IPv4 addresses, with no scheme, port, path or user; they come back
+    lower-cased, an internationalised name in its punycode form. Never raises.
     """
     if not isinstance(message, str):
         return None

@@ -7,6 +7,7 @@ cache never holds a list of the numbers people typed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.http import HttpRequest
@@ -14,7 +15,7 @@ from django.utils.crypto import salted_hmac
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
-__all__ = ["Throttle", "hash_phone", "hit", "parse_rates"]
+__all__ = ["Throttle", "hash_phone", "hit", "parse_rates", "split_rate"]
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,27 @@ ALLOWED = Throttle(limited=False)
 
 
 def hash_phone(phone_number: str) -> str:
-    return salted_hmac("django_webotp.throttling", str(phone_number), algorithm="sha256").hexdigest()
+    return salted_hmac(
+        "django_webotp.throttling", str(phone_number), algorithm="sha256"
+    ).hexdigest()
 
 
 def parse_rates(rates: str | None) -> list[str]:
     """``"5/h, 10/d"`` -> ``["5/h", "10/d"]``; empty or None means no limit."""
     return [rate.strip() for rate in (rates or "").split(",") if rate.strip()]
+
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+RATE_RE = re.compile(r"^(\d+)/(\d*)([smhd])$")
+
+
+def split_rate(rate: str) -> tuple[int, int]:
+    """``"30/10m"`` -> ``(30, 600)``: how many, per how many seconds."""
+    match = RATE_RE.match(rate.strip())
+    if match is None:
+        raise ValueError(f"Not a rate: {rate!r}")
+    count, multiplier, unit = match.groups()
+    return int(count), int(multiplier or 1) * PERIODS[unit]
 
 
 def hit(request: HttpRequest, scope: str, rates: str | None, value: str | None = None) -> Throttle:

@@ -114,10 +114,13 @@ class LoginView(View):
         if not form.is_valid():
             return self.render_form(form, status=400)
         result = challenges.start(request, form.cleaned_data["phone_number"])
+        if result.refusal:
+            return self.render_form(form, status=400, alert=result.refusal)
         if result.throttle:
             return rate_limited(request, result.throttle)
         if result.delivery_error:
             return self.render_form(form, status=DELIVERY_FAILED, alert=delivery_failed_message())
+        assert result.challenge is not None
         _remember(request, result.challenge, form.cleaned_data["next"])
         return HttpResponseRedirect(reverse("webotp:verify"))
 
@@ -203,7 +206,12 @@ class ResendView(View):
         result = challenges.resend(request, challenge)
         if result.throttle:
             return rate_limited(request, result.throttle)
+        if result.refusal:
+            form = CodeForm(code_length=challenge.code_length)
+            view = VerifyView(request=request)
+            return view.render_form(challenge, form, status=400, alert=result.refusal)
         next_url = _state(request).get("next", "")
+        assert result.challenge is not None
         if result.delivery_error:
             _remember(request, result.challenge, next_url)
             form = CodeForm(code_length=challenge.code_length)

@@ -10,7 +10,9 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "example-only-insecure-key-do-not-use-in-production")
+SECRET_KEY = os.environ.get(
+    "DJANGO_SECRET_KEY", "example-only-insecure-key-do-not-use-in-production"
+)
 DEBUG = True
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 

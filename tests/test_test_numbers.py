@@ -168,3 +168,18 @@ def test_malformed_test_numbers_are_an_error(numbers, problem):
 def test_a_malformed_setting_makes_no_number_a_test_number(client, settings):
     settings.WEBOTP_TEST_NUMBERS = [TEST_NUMBER]
     assert start(client).status_code == 400
+
+
+def test_destination_rules_do_not_refuse_a_test_number(client, settings):
+    # +1 555 numbers have no number type and no region, and no SMS is ever sent to them.
+    settings.WEBOTP_ALLOWED_REGIONS = ["GB"]
+    assert start(client).status_code == 302
+    assert start(client, "+12015550123").status_code == 400  # a real US number still is refused
+
+
+def test_a_test_number_spends_no_sms_budget(client, settings):
+    settings.WEBOTP_SMS_BUDGETS = {"global": "1/h"}
+    assert start(client).status_code == 302
+    assert start(client).status_code == 302
+    assert start(client, "+447911123456").status_code == 302  # the budget is still whole
+    assert len(sms.outbox) == 1

@@ -1,0 +1,93 @@
+"""The admin pages render, filter by status, search by phone, and never show a code."""
+
+import pytest
+from django.urls import reverse
+
+from django_webotp.models import Challenge, PhoneIdentity, Status
+
+pytestmark = pytest.mark.django_db
+PHONE = "+447911123456"
+
+
+@pytest.fixture
+def challenge():
+    return Challenge.objects.issue(PHONE, "login", ttl=300, max_attempts=5, code_length=6)
+
+
+def test_challenge_list_shows_status_and_no_code(admin_client, challenge):
+    response = admin_client.get(reverse("admin:django_webotp_challenge_changelist"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert PHONE in html
+    assert "Pending" in html
+    assert challenge.make_code() not in html
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_challenge_list_filters_by_status(admin_client, challenge, status):
+    url = reverse("admin:django_webotp_challenge_changelist")
+    response = admin_client.get(url, {"status": status.value})
+    assert response.status_code == 200
+    shown = response.context["cl"].result_count
+    assert shown == (1 if status == Status.PENDING else 0)
+
+
+def test_challenge_search_by_phone(admin_client, challenge):
+    url = reverse("admin:django_webotp_challenge_changelist")
+    assert admin_client.get(url, {"q": "7911123"}).context["cl"].result_count == 1
+    assert admin_client.get(url, {"q": "+1555"}).context["cl"].result_count == 0
+
+
+def test_challenge_detail_is_read_only_and_codeless(admin_client, challenge):
+    url = reverse("admin:django_webotp_challenge_change", args=[challenge.pk])
+    response = admin_client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert challenge.make_code() not in html
+    assert 'name="attempts"' not in html  # read-only: shown as text, not an input
+    assert admin_client.post(url, {"attempts": 0}).status_code == 403
+    assert admin_client.get(reverse("admin:django_webotp_challenge_add")).status_code == 403
+
+
+def test_identities_are_searchable_by_phone_and_username(admin_client, django_user_model):
+    user = django_user_model.objects.create_user("frank")
+    PhoneIdentity.objects.create(user=user, phone_number=PHONE)
+    url = reverse("admin:django_webotp_phoneidentity_changelist")
+    assert admin_client.get(url, {"q": "frank"}).context["cl"].result_count == 1
+    assert admin_client.get(url, {"q": "7911123456"}).context["cl"].result_count == 1
+    assert admin_client.get(url, {"q": "zed"}).context["cl"].result_count == 0
+    identity = PhoneIdentity.objects.get()
+    detail = admin_client.get(
+        reverse("admin:django_webotp_phoneidentity_change", args=[identity.pk])
+    )
+    assert detail.status_code == 200
+
+
+def test_dashboard_shows_daily_totals_destinations_and_locked_numbers(admin_client):
+    sent = Challenge.objects.issue(PHONE, "login", ttl=300, max_attempts=2, code_length=6)
+    sent.mark_sent("id-1")
+    sent.verify(sent.make_code())
+    locked = Challenge.objects.issue(
+        "+33612345678", "login", ttl=300, max_attempts=1, code_length=6
+    )
+    locked.mark_sent("id-2")
+    locked.verify("000000" if locked.make_code() != "000000" else "111111")
+    changelist = admin_client.get(reverse("admin:django_webotp_challenge_changelist"))
+    dashboard_url = reverse("admin:django_webotp_challenge_dashboard")
+    assert dashboard_url in changelist.content.decode()
+    response = admin_client.get(dashboard_url)
+    assert response.status_code == 200
+    [today] = response.context["days"]
+    assert (today["requested"], today["sent"], today["verified"]) == (2, 2, 1)
+    assert today["success_rate"] == 50.0
+    assert dict(response.context["countries"]) == {"GG": 1, "FR": 1}
+    assert dict(response.context["prefixes"]) == {"+44 791112": 1, "+33 612345": 1}
+    assert [str(row["phone_number"]) for row in response.context["locked"]] == ["+33612345678"]
+    assert "+33612345678" in response.content.decode()
+
+
+def test_dashboard_needs_view_permission(client, django_user_model):
+    staff = django_user_model.objects.create_user("staff", password="pw", is_staff=True)
+    client.force_login(staff)
+    response = client.get(reverse("admin:django_webotp_challenge_dashboard"))
+    assert response.status_code == 403
