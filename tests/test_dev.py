@@ -237,3 +237,17 @@ def test_the_example_backend_writes_a_file_and_prints(tmp_path, capsys):
     assert f"SMS to {PHONE}" in capsys.readouterr().out
     (path,) = tmp_path.iterdir()
     assert path.read_text().endswith("\n\n123456\n\n@localhost #123456")
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("localhost:8000", ("localhost", "8000")),
+        ("LocalHost", ("localhost", "")),
+        ("[::1]:8000", ("[::1]", "8000")),
+        ("[::1]", ("[::1]", "")),
+    ],
+)
+def test_page_host_and_port_are_what_the_browser_shows(rf, host, expected):
+    request = rf.get("/", HTTP_HOST=host)
+    assert (inbox.page_host(request), inbox.page_port(request)) == expected
