@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
 
 from .budgets import SCOPES
@@ -27,6 +30,8 @@ UNSHARED_CACHES = {
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
 }
+E164_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")
+TEST_CODE_RE = re.compile(r"^[0-9]{4,10}$")
 
 E001 = "WEBOTP_SMS_BACKEND {path!r} cannot be imported: {error}"
 E002 = "WEBOTP_CODE_LENGTH must be a whole number from 4 to 10."
@@ -35,6 +40,10 @@ E004 = "{name} {value!r} is not a list of rates like '5/h,10/d'."
 E005 = "{name} must be a positive whole number."
 E006 = "WEBOTP_SMS_BACKEND is a development backend ({path}) while DEBUG is False."
 E007 = "WEBOTP_DOMAIN is not set while DEBUG is False."
+E008 = "WEBOTP_TEST_NUMBERS is set while DEBUG is False."
+E009 = "WEBOTP_TEST_NUMBERS must map E.164 numbers to codes of 4 to 10 digits: {problem}."
+E030 = "The dev SMS inbox (django_webotp.dev.urls) is included while DEBUG is False."
+E031 = "WEBOTP_DEV_SIMULATOR is on while DEBUG is False."
 E020 = "WEBOTP_SMS_BUDGETS must map scopes ({scopes}) to rates like '30/h,100/d'; got {value!r}."
 E021 = "WEBOTP_ALLOWED_NUMBER_TYPES has names that are not phonenumbers.PhoneNumberType: {names}."
 E022 = "{name} has codes that are not phone number regions: {codes}."
@@ -48,6 +57,7 @@ E017 = "WEBOTP_WEBHOOK_SECRET is shorter than 32 characters."
 E017_HINT = "Use a random value: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
 W001 = f"{BACKEND_PATH} is not in AUTHENTICATION_BACKENDS, so a verified code signs nobody in."
 W002 = "The rate-limit cache {alias!r} ({backend}) is not shared between processes."
+W003 = "WEBOTP_DEV_SIMULATOR is on but django_webotp.dev.urls is not included, so it cannot run."
 
 
 def _positive_int(value) -> bool:
@@ -176,7 +186,7 @@ def _provider_errors() -> list:
             errors.append(
                 Error(
                     E010.format(name=klass.name, path=path, missing="; ".join(missing)),
-                    hint="See docs/going-live.md for each provider's settings.",
+                    hint="See the README's Going live section for each provider's settings.",
                     id=klass.check_id,
                 )
             )
@@ -212,6 +222,77 @@ def _webhook_errors(config: dict) -> list:
                 id="webotp.E017",
             )
         )
+    return errors
+
+
+def _test_number_problem(numbers) -> str | None:
+    if not isinstance(numbers, dict):
+        return f"{numbers!r} is not a dict"
+    for number, code in numbers.items():
+        if not isinstance(number, str) or not E164_RE.match(number):
+            return f"{number!r} is not an E.164 number such as '+15555550100'"
+        if not isinstance(code, str) or not TEST_CODE_RE.match(code):
+            return f"the code of {number} must be a string of 4 to 10 digits, not {code!r}"
+    return None
+
+
+def _test_number_errors() -> list:
+    numbers = webotp_settings.TEST_NUMBERS
+    if not numbers:
+        return []
+    errors = []
+    problem = _test_number_problem(numbers)
+    if problem:
+        errors.append(Error(E009.format(problem=problem), id="webotp.E009"))
+    if not settings.DEBUG and webotp_settings.TEST_NUMBERS_IN_PRODUCTION is not True:
+        errors.append(
+            Error(
+                E008,
+                hint=(
+                    "Anyone who knows a test number and its code signs in as it. Remove "
+                    "WEBOTP_TEST_NUMBERS, or set WEBOTP_TEST_NUMBERS_IN_PRODUCTION = True to "
+                    "acknowledge that (for app-store review, for example)."
+                ),
+                id="webotp.E008",
+            )
+        )
+    return errors
+
+
+def _dev_inbox_included() -> bool:
+    try:
+        reverse("webotp_dev:inbox")
+    except NoReverseMatch:
+        return False
+    except Exception:  # a URLconf that fails to load is Django's own check (urls.E004...) to report
+        return False
+    return True
+
+
+def _dev_errors() -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    included = _dev_inbox_included()
+    if not settings.DEBUG and included:
+        errors.append(
+            Error(
+                E030,
+                hint="Include django_webotp.dev.urls only in development settings or URLconfs.",
+                id="webotp.E030",
+            )
+        )
+    if webotp_settings.DEV_SIMULATOR:
+        if not settings.DEBUG:
+            errors.append(
+                Error(E031, hint="Set WEBOTP_DEV_SIMULATOR only in development.", id="webotp.E031")
+            )
+        elif not included:
+            errors.append(
+                Warning(
+                    W003,
+                    hint='Add path("dev/", include("django_webotp.dev.urls")) to your URLconf.',
+                    id="webotp.W003",
+                )
+            )
     return errors
 
 
@@ -286,5 +367,7 @@ def check_settings(app_configs=None, **kwargs) -> list:
         *_budget_errors(),
         *_destination_errors(),
         *_bot_check_errors(),
+        *_test_number_errors(),
+        *_dev_errors(),
         *_deployment_warnings(),
     ]

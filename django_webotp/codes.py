@@ -14,7 +14,7 @@ import hmac
 import pyotp
 from django.utils.crypto import salted_hmac
 
-__all__ = ["make_code", "check_code"]
+__all__ = ["check_code", "codes_equal", "make_code"]
 
 _KEY_SALT = "django_webotp.codes"
 
@@ -34,5 +34,9 @@ def check_code(
     challenge_id: str, purpose: str, phone_number: str, digits: int, submitted: str
 ) -> bool:
     """Whether ``submitted`` is this challenge's code, compared in constant time."""
-    expected = make_code(challenge_id, purpose, phone_number, digits)
-    return hmac.compare_digest(expected.encode(), str(submitted).encode())
+    return codes_equal(make_code(challenge_id, purpose, phone_number, digits), submitted)
+
+
+def codes_equal(expected: str, submitted: str) -> bool:
+    """Whether two codes are the same, compared in constant time."""
+    return hmac.compare_digest(str(expected).encode(), str(submitted).encode())

@@ -58,7 +58,7 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_PHONE": "5/h,10/d",  # codes requested per phone number
     "RATELIMIT_IP": "20/h",  # codes requested per client IP
     "RATELIMIT_VERIFY_IP": "30/10m",  # code submissions per client IP
-    # --- Real SMS providers (docs/going-live.md). Constructor arguments beat these. ---
+    # --- Real SMS providers (README: "Going live"). Constructor arguments beat these. ---
     # Seconds a provider backend waits to connect, and again for each read, before giving up.
     "SMS_TIMEOUT": 10,
     # Twilio (pip install django-webotp[twilio]): the account SID, then either the auth token
@@ -96,6 +96,15 @@ DEFAULTS: dict[str, Any] = {
     # Backends tried in order by the failover backend: dotted paths, or
     # {"BACKEND": path, "OPTIONS": {constructor arguments}} to give one its own settings.
     "FAILOVER_BACKENDS": [],
+    # Fictional numbers with fixed codes, for app-store reviewers and demos, like Firebase's test
+    # numbers: {"+15555550100": "123456"}. No SMS is sent to them; each use is logged. A system
+    # check refuses them unless DEBUG is on or TEST_NUMBERS_IN_PRODUCTION acknowledges it.
+    "TEST_NUMBERS": {},
+    # True acknowledges that TEST_NUMBERS is meant to work on this production site.
+    "TEST_NUMBERS_IN_PRODUCTION": False,
+    # Load the Web OTP simulator on the code page, so any desktop browser fills the code from the
+    # dev SMS inbox. Development only: needs DEBUG and the django_webotp.dev.urls include.
+    "DEV_SIMULATOR": False,
 }
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from phonenumber_field.phonenumber import PhoneNumber
 
 from .conf import webotp_settings
+from .test_numbers import fixed_code
 
 __all__ = ["default_region", "destination_refusal", "parse_phone"]
 
@@ -17,14 +18,16 @@ def default_region() -> str | None:
 
 
 def parse_phone(raw: str, region: str | None = None) -> PhoneNumber | None:
-    """A valid number, or None for anything that is not one."""
+    """A valid number (or a configured fictional test number), or None for anything else."""
     if not raw or len(raw) > 64:
         return None
     try:
         number = PhoneNumber.from_string(raw, region=region or default_region())
     except phonenumbers.NumberParseException:
         return None
-    return number if number.is_valid() else None
+    if number.is_valid() or fixed_code(number.as_e164) is not None:
+        return number
+    return None
 
 
 def destination_refusal(number: PhoneNumber) -> str | None:
@@ -32,7 +35,10 @@ def destination_refusal(number: PhoneNumber) -> str | None:
 
     Premium-rate, shared-cost and other numbers that cannot receive a code are how SMS pumping
     turns a sign-in form into someone else's revenue; they are refused before anything is sent.
+    A WEBOTP_TEST_NUMBERS number is never refused: no SMS is ever sent to it.
     """
+    if fixed_code(number.as_e164) is not None:
+        return None
     region = phonenumbers.region_code_for_number(number)
     allowed = webotp_settings.ALLOWED_REGIONS
     if (allowed is not None and region not in allowed) or region in (

@@ -25,6 +25,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from . import challenges
 from .conf import webotp_settings
+from .dev.simulator import simulator_context
 from .forms import CodeForm, PhoneForm
 from .models import Challenge, Verdict
 from .throttling import Throttle
@@ -187,6 +188,7 @@ class VerifyView(View):
             "phone_number": state.get("phone", ""),
             "notice": notice,
             "resend_wait": max(int(webotp_settings.RESEND_COOLDOWN - waited), 0),
+            "webotp_simulator": simulator_context(),
         }
         return render(self.request, self.template_name, context, status=status)
 

@@ -1,4 +1,6 @@
-"""Settings of the example site: SQLite, console SMS, DEBUG on. Not for production.
+"""Settings of the example site: SQLite, SMS to files and the terminal, DEBUG on.
+
+Not for production.
 
 A settings module that extends it can start with ``from example_project.settings import *``.
 """
@@ -80,7 +82,11 @@ TIME_ZONE = "UTC"
 STATIC_URL = "static/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# django-webotp: codes are printed in the terminal that runs the server.
-WEBOTP_SMS_BACKEND = "django_webotp.sms.backends.console.SmsBackend"
+# django-webotp: each SMS is written under sms-outbox/ (the dev SMS inbox at /dev/sms/ lists
+# them) and printed in the terminal that runs the server.
+WEBOTP_SMS_BACKEND = "example_project.sms_backend.SmsBackend"
+WEBOTP_SMS_FILE_PATH = BASE_DIR / "sms-outbox"
+# The code page fills itself in from the dev inbox, in any browser (development only).
+WEBOTP_DEV_SIMULATOR = True
 WEBOTP_SITE_NAME = "Example"
 PHONENUMBER_DEFAULT_REGION = "GB"

@@ -9,4 +9,6 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("login/", include("django_webotp.urls")),
     path("admin/", admin.site.urls),
+    # The dev SMS inbox and the Web OTP simulator's feed (404 unless DEBUG; never in production).
+    path("dev/", include("django_webotp.dev.urls")),
 ]

@@ -26,4 +26,6 @@ else:
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 WEBOTP_SMS_BACKEND = "django_webotp.sms.backends.locmem.SmsBackend"
+WEBOTP_SMS_FILE_PATH = None  # the dev inbox must not read the example's sms-outbox/
+WEBOTP_DEV_SIMULATOR = False  # the simulator's own tests switch it on
 WEBOTP_SITE_NAME = "Example"

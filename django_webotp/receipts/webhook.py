@@ -5,7 +5,7 @@
 ``X-WebOTP-Signature`` computed over the raw body with ``WEBOTP_WEBHOOK_SECRET``; a timestamp
 further than ``WEBOTP_WEBHOOK_TOLERANCE`` seconds from now is refused, so a captured receipt
 cannot be replayed later. Amazon SNS delivery logs can reach this view too: a small CloudWatch
-Logs subscription (a Lambda function) that signs and forwards them (see docs/going-live.md).
+Logs subscription (a Lambda function) that signs and forwards them (README: "Going live").
 """
 
 from __future__ import annotations

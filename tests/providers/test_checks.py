@@ -16,13 +16,14 @@ VONAGE = "django_webotp.sms.backends.vonage.SmsBackend"
 WEBHOOK = "django_webotp.sms.backends.webhook.SmsBackend"
 FAILOVER = "django_webotp.sms.backends.failover.SmsBackend"
 LOCMEM = "django_webotp.sms.backends.locmem.SmsBackend"
-HINT = "See docs/going-live.md for each provider's settings."
+HINT = "See the README's Going live section for each provider's settings."
 
 
 @pytest.fixture(autouse=True)
 def production(settings):
     """A site that passes every other check with DEBUG off (as pytest-django runs tests)."""
     settings.DEBUG = False
+    settings.ROOT_URLCONF = "tests.urls_without_dev"
     settings.WEBOTP_DOMAIN = "example.com"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}
 

@@ -1,0 +1,106 @@
+"""What the pages are like to use: axe-core, labels, focus, errors tied to fields; screenshots."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from django_webotp.testing import last_code
+
+from .support import (
+    AXE,
+    DESKTOP_VIEWPORT,
+    PHONE_VIEWPORT,
+    screenshot,
+    start_sign_in,
+)
+
+pytestmark = pytest.mark.browser
+
+PHONE = "+447911123456"
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's violations of impact serious or critical, one line each."""
+    if not AXE.exists():
+        pytest.skip(
+            f"AXE NOT RUN: {AXE} is missing. Run bash scripts/test, which installs axe-core "
+            "with npm into .cache/node."
+        )
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run(document)).violations")
+    return [
+        f"{v['impact']} {v['id']}: {v['help']} ({', '.join(str(n['target']) for n in v['nodes'])})"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def focused_id(page) -> str:
+    return page.evaluate("document.activeElement.id")
+
+
+def described_error(page, field) -> str:
+    """The text that aria-describedby ties to ``field``."""
+    return page.locator(f"#{field.get_attribute('aria-describedby')}").inner_text()
+
+
+def test_phone_page_is_accessible(page):
+    page.goto(reverse("webotp:login"))
+    field = page.get_by_label("Phone number")  # found through its <label>
+    expect(field).to_have_attribute("type", "tel")
+    assert focused_id(page) == "id_phone_number"
+    assert described_error(page, field).startswith("Include the country code")
+    assert serious_violations(page) == []
+
+    field.fill("12")
+    page.get_by_role("button", name="Send me a code").click()
+    field = page.get_by_label("Phone number")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    assert described_error(page, field) == (
+        "Enter a valid phone number, including the country code (for example +44)."
+    )
+    assert serious_violations(page) == []
+
+
+def test_code_page_is_accessible(page):
+    start_sign_in(page, PHONE)
+    field = page.get_by_label("Code from the SMS")
+    expect(field).to_have_attribute("autocomplete", "one-time-code")
+    assert focused_id(page) == "id_code"
+    assert serious_violations(page) == []
+
+    field.fill("12")
+    page.get_by_role("button", name="Sign in").click()
+    field = page.get_by_label("Code from the SMS")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    assert described_error(page, field) == "The code has 6 digits."
+    assert focused_id(page) == "id_code"
+    assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("viewport", [PHONE_VIEWPORT, DESKTOP_VIEWPORT], ids=["phone", "desktop"])
+def test_screenshots_of_every_step(new_page, viewport):
+    """test-artifacts/screenshots/: the phone page, the code page with and without an error,
+    and the signed-in page, at a phone-sized and a desktop viewport."""
+    page = new_page(viewport=viewport)
+    page.goto(reverse("webotp:login"))
+    expect(page.get_by_role("heading", name="Sign in with your phone")).to_be_visible()
+    screenshot(page, "1-phone-page")
+
+    page.get_by_label("Phone number").fill(PHONE)
+    page.get_by_role("button", name="Send me a code").click()
+    expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
+    screenshot(page, "2-code-page")
+
+    page.get_by_label("Code from the SMS").fill("12345")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("The code has 6 digits.")).to_be_visible()
+    screenshot(page, "3-code-page-error")
+
+    page.get_by_label("Code from the SMS").fill(last_code(PHONE))
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#signed-in-as")).to_have_text(f"Signed in as {PHONE}.")
+    path = screenshot(page, "4-signed-in")
+    assert path.stat().st_size > 0
