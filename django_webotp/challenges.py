@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -22,7 +23,16 @@ from .sms import SmsMessage, get_connection
 from .sms_format import build_message
 from .throttling import Throttle, hash_phone, hit
 
-__all__ = ["StartResult", "client_ip", "resend", "sms_domain", "start", "verify"]
+__all__ = [
+    "StartResult",
+    "client_ip",
+    "deliver_code",
+    "queue_code",
+    "resend",
+    "sms_domain",
+    "start",
+    "verify",
+]
 
 logger = logging.getLogger("django_webotp")
 
@@ -68,14 +78,24 @@ def site_name(request: HttpRequest | None, domain: str) -> str:
     return domain
 
 
-def render_body(challenge: Challenge, request: HttpRequest | None) -> str:
-    """The SMS: the site's template for the human text, then the origin-bound line last."""
-    domain = sms_domain(request)
+def render_body(
+    challenge: Challenge,
+    request: HttpRequest | None,
+    *,
+    domain: str | None = None,
+    site: str | None = None,
+) -> str:
+    """The SMS: the site's template for the human text, then the origin-bound line last.
+
+    ``domain`` and ``site`` (the site name) default to what the request says; a task worker,
+    which has no request, passes the values the request had.
+    """
+    domain = domain or sms_domain(request)
     code = challenge.make_code()
     context = {
         "code": code,
         "domain": domain,
-        "site_name": site_name(request, domain),
+        "site_name": site or site_name(request, domain),
         "challenge": challenge,
         "ttl_minutes": max(round(webotp_settings.CODE_TTL / 60), 1),
     }
@@ -108,7 +128,18 @@ def start(request: HttpRequest, phone_number: str, purpose: str = Purpose.LOGIN)
         if throttle.limited:
             return StartResult(throttle=throttle)
 
-    deliver = webotp_settings.SIGNUP or PhoneIdentity.objects.filter(phone_number=phone).exists()
+    queued = webotp_settings.DELIVERY == "task"
+    # Queued sends decide in the worker whether an unknown number gets its SMS, so that both
+    # kinds of number go through the same "sending..." step on the code page.
+    deliver = (
+        queued
+        or webotp_settings.SIGNUP
+        or PhoneIdentity.objects.filter(phone_number=phone).exists()
+    )
+    if not deliver:
+        status = DeliveryStatus.SUPPRESSED
+    else:
+        status = DeliveryStatus.QUEUED if queued else DeliveryStatus.PENDING
     challenge = Challenge.objects.issue(
         phone,
         purpose,
@@ -116,7 +147,7 @@ def start(request: HttpRequest, phone_number: str, purpose: str = Purpose.LOGIN)
         max_attempts=webotp_settings.MAX_ATTEMPTS,
         code_length=webotp_settings.CODE_LENGTH,
         requesting_ip=client_ip(request),
-        delivery_status=DeliveryStatus.PENDING if deliver else DeliveryStatus.SUPPRESSED,
+        delivery_status=status,
     )
     signals.code_requested.send(
         sender=Challenge, request=request, phone_number=phone, purpose=purpose, challenge=challenge
@@ -124,30 +155,27 @@ def start(request: HttpRequest, phone_number: str, purpose: str = Purpose.LOGIN)
     if not deliver:
         # Same answer as for a known number; nothing reveals that no SMS went out.
         return StartResult(challenge=challenge)
-    error = deliver_code(challenge, request)
+    error = queue_code(challenge, request) if queued else deliver_code(challenge, request)
     return StartResult(challenge=challenge, delivery_error=error)
 
 
-def deliver_code(challenge: Challenge, request: HttpRequest | None) -> str | None:
+def deliver_code(
+    challenge: Challenge,
+    request: HttpRequest | None,
+    *,
+    domain: str | None = None,
+    site: str | None = None,
+) -> str | None:
     """Send the challenge's SMS; record the outcome. Returns an error reason, or None if sent."""
-    message = SmsMessage(to=str(challenge.phone_number), body=render_body(challenge, request))
+    body = render_body(challenge, request, domain=domain, site=site)
+    message = SmsMessage(to=str(challenge.phone_number), body=body)
     try:
         get_connection().send_messages([message])
     except ImproperlyConfigured:
         raise
     except Exception as exc:  # a provider failure must never become a 500 or a usable challenge
         reason = exc.reason if isinstance(exc, SmsDeliveryError) else "error"
-        logger.warning("Could not send a code to %s: %s", _mask(challenge), exc)
-        challenge.mark_failed(f"{reason}: {exc}")
-        signals.code_failed.send(
-            sender=Challenge,
-            request=request,
-            phone_number=str(challenge.phone_number),
-            purpose=challenge.purpose,
-            challenge=challenge,
-            reason=reason,
-        )
-        return reason
+        return _delivery_failed(challenge, request, reason, exc)
     challenge.mark_sent(message.provider_message_id)
     signals.code_sent.send(
         sender=Challenge,
@@ -159,13 +187,59 @@ def deliver_code(challenge: Challenge, request: HttpRequest | None) -> str | Non
     return None
 
 
+def queue_code(challenge: Challenge, request: HttpRequest) -> str | None:
+    """Enqueue the send (``WEBOTP_DELIVERY = "task"``) once the challenge is committed.
+
+    The worker has no request, so the SMS's host and site name are worked out here and passed
+    on; the code itself is not: the worker derives it, so no queue ever holds it. Returns an
+    error reason when the queue refused the task (the challenge is then closed as failed).
+    """
+    from .tasks import send_code
+
+    domain = sms_domain(request)
+    name = site_name(request, domain)
+
+    failure: list[str] = []
+
+    def enqueue() -> None:
+        try:
+            send_code.enqueue(str(challenge.pk), domain, name)
+        except ImproperlyConfigured:
+            raise
+        except Exception as exc:  # the queue is down: say so now, not "sending..." forever
+            failure.append(_delivery_failed(challenge, request, "queue", exc))
+
+    # A worker must find the challenge: with ATOMIC_REQUESTS this waits for the commit (and a
+    # failure to enqueue then closes the challenge after the response has gone).
+    transaction.on_commit(enqueue)
+    return failure[0] if failure else None
+
+
+def _delivery_failed(
+    challenge: Challenge, request: HttpRequest | None, reason: str, exc: Exception
+) -> str:
+    logger.warning("Could not send a code to %s: %s", _mask(challenge), exc)
+    challenge.mark_failed(f"{reason}: {exc}")
+    signals.code_failed.send(
+        sender=Challenge,
+        request=request,
+        phone_number=str(challenge.phone_number),
+        purpose=challenge.purpose,
+        challenge=challenge,
+        reason=reason,
+    )
+    return reason
+
+
 def resend(request: HttpRequest, challenge: Challenge) -> StartResult:
     """A new code for the same number and purpose, no sooner than WEBOTP_RESEND_COOLDOWN."""
     waited = (timezone.now() - challenge.created_at).total_seconds()
     cooldown = webotp_settings.RESEND_COOLDOWN
     if waited < cooldown and challenge.delivery_status != DeliveryStatus.FAILED:
         return StartResult(
-            throttle=Throttle(limited=True, retry_after=max(int(cooldown - waited), 1), scope="resend")
+            throttle=Throttle(
+                limited=True, retry_after=max(int(cooldown - waited), 1), scope="resend"
+            )
         )
     return start(request, str(challenge.phone_number), challenge.purpose)
 
@@ -182,7 +256,6 @@ def verify_throttle(request: HttpRequest, challenge: Challenge) -> Throttle:
 
 def verify(request: HttpRequest, challenge: Challenge, code: str) -> Verdict:
     """Judge ``code`` against ``challenge`` and send the matching signal."""
-    attempts_before = challenge.attempts
     verdict = challenge.verify(code)
     payload = {
         "sender": Challenge,
@@ -195,7 +268,7 @@ def verify(request: HttpRequest, challenge: Challenge, code: str) -> Verdict:
         signals.code_verified.send(**payload)
         return verdict
     signals.code_rejected.send(reason=str(verdict), **payload)
-    if verdict is Verdict.LOCKED and challenge.attempts > attempts_before:
+    if verdict is Verdict.LOCKED and challenge.attempt_counted:  # this guess locked it
         signals.challenge_locked.send(reason=str(verdict), **payload)
     return verdict
 

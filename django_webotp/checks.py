@@ -33,8 +33,15 @@ E004 = "{name} {value!r} is not a list of rates like '5/h,10/d'."
 E005 = "{name} must be a positive whole number."
 E006 = "WEBOTP_SMS_BACKEND is a development backend ({path}) while DEBUG is False."
 E007 = "WEBOTP_DOMAIN is not set while DEBUG is False."
+E008 = "WEBOTP_DELIVERY must be 'sync' or 'task', not {value!r}."
+E009 = "WEBOTP_DELIVERY is 'task' but no tasks framework is installed."
 W001 = f"{BACKEND_PATH} is not in AUTHENTICATION_BACKENDS, so a verified code signs nobody in."
 W002 = "The rate-limit cache {alias!r} ({backend}) is not shared between processes."
+W003 = "WEBOTP_DELIVERY is 'task' but the task backend {backend!r} runs tasks inside the request."
+IMMEDIATE_TASK_BACKENDS = {
+    "django.tasks.backends.immediate.ImmediateBackend",
+    "django_tasks.backends.immediate.ImmediateBackend",
+}
 
 
 def _positive_int(value) -> bool:
@@ -130,6 +137,35 @@ def _deployment_warnings() -> list:
     return warnings
 
 
+def _delivery_problems() -> list:
+    delivery = webotp_settings.DELIVERY
+    if delivery == "sync":
+        return []
+    if delivery != "task":
+        return [Error(E008.format(value=delivery), id="webotp.E008")]
+    from . import tasks
+
+    if not tasks.TASKS_AVAILABLE:
+        return [
+            Error(
+                E009,
+                hint='On Django 5.2: pip install "django-webotp[tasks]"; Django 6 has it built in.',
+                id="webotp.E009",
+            )
+        ]
+    configured = getattr(settings, "TASKS", None) or {}
+    backend = configured.get("default", {}).get("BACKEND", tasks.DEFAULT_TASK_BACKEND)
+    if not settings.DEBUG and backend in IMMEDIATE_TASK_BACKENDS:
+        return [
+            Warning(
+                W003.format(backend=backend),
+                hint="Use a task backend with a worker, or WEBOTP_DELIVERY = 'sync'.",
+                id="webotp.W003",
+            )
+        ]
+    return []
+
+
 @register(Tags.security, Tags.compatibility)
 def check_settings(app_configs=None, **kwargs) -> list:
     return [
@@ -138,4 +174,5 @@ def check_settings(app_configs=None, **kwargs) -> list:
         *_rate_errors(),
         *_domain_errors(),
         *_deployment_warnings(),
+        *_delivery_problems(),
     ]

@@ -185,6 +185,9 @@ class Challenge(models.Model):
 
     objects = ChallengeManager()
 
+    #: Whether the last ``verify()`` on this instance counted an attempt (its UPDATE won).
+    attempt_counted = False
+
     class Meta:
         verbose_name = _("challenge")
         verbose_name_plural = _("challenges")
@@ -242,28 +245,35 @@ class Challenge(models.Model):
         """Judge a submitted code; counts the attempt and uses the challenge up, atomically.
 
         Each outcome is one conditional UPDATE whose row count decides, so concurrent submits
-        can neither use a code twice nor slip a guess past the attempt limit.
+        can neither use a code twice nor slip a guess past the attempt limit. The UPDATE names
+        the attempt count it read: when a concurrent guess got there first it matches nothing,
+        and this guess reloads and tries again as the next attempt. Each judged guess so knows
+        its own place (the "attempts left" it reports, whether it was the one that locked the
+        challenge); the loop ends because every miss means another guess was counted or the
+        challenge closed, at most ``max_attempts + 1`` times.
         """
-        if self.status is not Status.PENDING:
-            return self._verdict_for_closed()
-        now = timezone.now()
-        judged = Challenge.objects.filter(
-            _open(), pk=self.pk, expires_at__gt=now, attempts__lt=F("max_attempts")
-        )
+        self.attempt_counted = False
         correct = check_code(
             str(self.pk), self.purpose, str(self.phone_number), self.code_length, submitted
         )
-        changes = {"attempts": F("attempts") + 1}
-        if correct:
-            changes["consumed_at"] = now
-        if judged.update(**changes):
+        for _round in range(self.max_attempts + 1):
+            if self.status is not Status.PENDING:
+                break
+            now = timezone.now()
+            judged = Challenge.objects.filter(
+                _open(), pk=self.pk, expires_at__gt=now, attempts=self.attempts
+            )
+            changes = {"attempts": self.attempts + 1}
             if correct:
-                self.consumed_at = now
+                changes["consumed_at"] = now
+            if judged.update(**changes):
+                self.attempt_counted = True
                 self.attempts += 1
-                return Verdict.VERIFIED
-            self.refresh_from_db(fields=["attempts"])
-            return Verdict.LOCKED if self.attempts >= self.max_attempts else Verdict.WRONG
-        self.refresh_from_db()
+                if correct:
+                    self.consumed_at = now
+                    return Verdict.VERIFIED
+                return Verdict.LOCKED if self.attempts >= self.max_attempts else Verdict.WRONG
+            self.refresh_from_db()
         return self._verdict_for_closed()
 
     def _verdict_for_closed(self) -> Verdict:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
@@ -26,10 +26,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from . import challenges
 from .conf import webotp_settings
 from .forms import CodeForm, PhoneForm
-from .models import Challenge, Verdict
+from .models import Challenge, DeliveryStatus, Verdict
 from .throttling import Throttle
 
-__all__ = ["LoginView", "ResendView", "VerifyView"]
+__all__ = ["LoginView", "ResendView", "StatusView", "VerifyView"]
 
 SESSION_KEY = "webotp"
 
@@ -48,6 +48,20 @@ def _verdict_messages() -> dict[Verdict, str]:
 
 def delivery_failed_message() -> str:
     return _("We could not send the code just now. Please try again in a moment.")
+
+
+def delivery_state(challenge: Challenge) -> dict[str, str]:
+    """How the code's SMS is doing, as the code page and its status poll show it.
+
+    "sending" while a worker has it (``WEBOTP_DELIVERY = "task"``), then "sent" or "failed". A
+    suppressed SMS (unknown number, sign-up off) reads "sent", like any other.
+    """
+    status = challenge.delivery_status
+    if status in (DeliveryStatus.QUEUED, DeliveryStatus.PENDING):
+        return {"state": "sending", "message": _("Sending your code…")}
+    if status in (DeliveryStatus.FAILED, DeliveryStatus.UNDELIVERED):
+        return {"state": "failed", "message": _verdict_messages()[Verdict.UNDELIVERED]}
+    return {"state": "sent", "message": _("Your code is on its way.")}
 
 
 def safe_next(request: HttpRequest, url: str | None) -> str:
@@ -184,6 +198,7 @@ class VerifyView(View):
             "phone_number": state.get("phone", ""),
             "notice": notice,
             "resend_wait": max(int(webotp_settings.RESEND_COOLDOWN - waited), 0),
+            "delivery": delivery_state(challenge),
         }
         return render(self.request, self.template_name, context, status=status)
 
@@ -210,6 +225,20 @@ class ResendView(View):
             )
         _remember(request, result.challenge, next_url, _("We sent a new code."))
         return HttpResponseRedirect(reverse("webotp:verify"))
+
+
+@method_decorator(never_cache, name="dispatch")
+class StatusView(View):
+    """The delivery state of this browser's code as JSON, for the code page's poll."""
+
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        challenge = _current_challenge(request)
+        if challenge is None:
+            message = _("Your sign-in request has expired. Enter your phone number again.")
+            return JsonResponse({"state": "gone", "message": message}, status=404)
+        return JsonResponse(delivery_state(challenge))
 
 
 def no_challenge(request: HttpRequest) -> HttpResponse:
