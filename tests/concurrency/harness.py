@@ -113,7 +113,7 @@ class Server:
 
     def __init__(self, database: str, workers: int, threads: int = 1, **env: str) -> None:
         self.port = free_port()
-        self.log = tempfile.NamedTemporaryFile(prefix="webotp-gunicorn-", suffix=".log")
+        self.log = tempfile.NamedTemporaryFile(prefix="webotp-gunicorn-", suffix=".log")  # noqa: SIM115 (kept open for the server's life)
         command = [
             sys.executable,
             "-m",

@@ -24,7 +24,7 @@ def test_one_sign_in_per_code_however_many_submit_it(threaded_server):
 
         tabs = [browser.clone() for _ in range(SUBMITTERS)]
         answers = all_at_once(
-            [lambda tab=tab: tab.post("/login/verify/", {"code": code}) for tab in tabs]
+            [lambda tab=tab, code=code: tab.post("/login/verify/", {"code": code}) for tab in tabs]
         )
 
         failures = [a for a in answers if isinstance(a, Exception)]
