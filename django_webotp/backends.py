@@ -37,9 +37,9 @@ class PhoneOTPBackend(ModelBackend):
             return None
         if timezone.now() - challenge.consumed_at > timedelta(seconds=webotp_settings.CODE_TTL):
             return None
-        user = user_for_phone(str(challenge.phone_number))
+        user = user_for_phone(challenge.phone)
         if user is None and webotp_settings.SIGNUP:
-            user = signup(str(challenge.phone_number))
+            user = signup(challenge.phone)
         if user is None or not self.user_can_authenticate(user):
             return None
         return user

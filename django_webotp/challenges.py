@@ -140,7 +140,7 @@ def start(request: HttpRequest, phone_number: str, purpose: str = Purpose.LOGIN)
         status = DeliveryStatus.SUPPRESSED
     else:
         status = DeliveryStatus.QUEUED if queued else DeliveryStatus.PENDING
-    challenge = Challenge.objects.issue(
+    challenge = Challenge.objects.build(
         phone,
         purpose,
         ttl=webotp_settings.CODE_TTL,
@@ -149,14 +149,22 @@ def start(request: HttpRequest, phone_number: str, purpose: str = Purpose.LOGIN)
         requesting_ip=client_ip(request),
         delivery_status=status,
     )
+    failure = None
+    if deliver and not queued:
+        # The code derives from the challenge's id, so the SMS can go out before the row
+        # exists: the INSERT then records the outcome too (one write and one commit, not an
+        # INSERT and an UPDATE), and no row ever says "pending" for a send in progress.
+        failure = _send(challenge, request)
+    Challenge.objects.replace_open(challenge)
     signals.code_requested.send(
         sender=Challenge, request=request, phone_number=phone, purpose=purpose, challenge=challenge
     )
     if not deliver:
         # Same answer as for a known number; nothing reveals that no SMS went out.
         return StartResult(challenge=challenge)
-    error = queue_code(challenge, request) if queued else deliver_code(challenge, request)
-    return StartResult(challenge=challenge, delivery_error=error)
+    if queued:
+        return StartResult(challenge=challenge, delivery_error=queue_code(challenge, request))
+    return StartResult(challenge=challenge, delivery_error=_announce(challenge, request, failure))
 
 
 def deliver_code(
@@ -167,24 +175,50 @@ def deliver_code(
     site: str | None = None,
 ) -> str | None:
     """Send the challenge's SMS; record the outcome. Returns an error reason, or None if sent."""
+    failure = _send(challenge, request, domain=domain, site=site)
+    return _announce(challenge, request, failure)
+
+
+def _send(
+    challenge: Challenge,
+    request: HttpRequest | None,
+    *,
+    domain: str | None = None,
+    site: str | None = None,
+) -> tuple[str, Exception] | None:
+    """Send the SMS and note the outcome on the challenge; returns (reason, error) if it failed."""
     body = render_body(challenge, request, domain=domain, site=site)
-    message = SmsMessage(to=str(challenge.phone_number), body=body)
+    message = SmsMessage(to=challenge.phone, body=body)
     try:
         get_connection().send_messages([message])
     except ImproperlyConfigured:
         raise
     except Exception as exc:  # a provider failure must never become a 500 or a usable challenge
         reason = exc.reason if isinstance(exc, SmsDeliveryError) else "error"
-        return _delivery_failed(challenge, request, reason, exc)
+        challenge.mark_failed(f"{reason}: {exc}")
+        return reason, exc
     challenge.mark_sent(message.provider_message_id)
-    signals.code_sent.send(
-        sender=Challenge,
-        request=request,
-        phone_number=str(challenge.phone_number),
-        purpose=challenge.purpose,
-        challenge=challenge,
-    )
     return None
+
+
+def _announce(
+    challenge: Challenge, request: HttpRequest | None, failure: tuple[str, Exception] | None
+) -> str | None:
+    """Log and signal how the send went (once the challenge is saved); the failure's reason."""
+    payload = {
+        "sender": Challenge,
+        "request": request,
+        "phone_number": challenge.phone,
+        "purpose": challenge.purpose,
+        "challenge": challenge,
+    }
+    if failure is None:
+        signals.code_sent.send(**payload)
+        return None
+    reason, exc = failure
+    logger.warning("Could not send a code to %s: %s", _mask(challenge), exc)
+    signals.code_failed.send(reason=reason, **payload)
+    return reason
 
 
 def queue_code(challenge: Challenge, request: HttpRequest) -> str | None:
@@ -207,28 +241,13 @@ def queue_code(challenge: Challenge, request: HttpRequest) -> str | None:
         except ImproperlyConfigured:
             raise
         except Exception as exc:  # the queue is down: say so now, not "sending..." forever
-            failure.append(_delivery_failed(challenge, request, "queue", exc))
+            challenge.mark_failed(f"queue: {exc}")
+            failure.append(_announce(challenge, request, ("queue", exc)))
 
     # A worker must find the challenge: with ATOMIC_REQUESTS this waits for the commit (and a
     # failure to enqueue then closes the challenge after the response has gone).
     transaction.on_commit(enqueue)
     return failure[0] if failure else None
-
-
-def _delivery_failed(
-    challenge: Challenge, request: HttpRequest | None, reason: str, exc: Exception
-) -> str:
-    logger.warning("Could not send a code to %s: %s", _mask(challenge), exc)
-    challenge.mark_failed(f"{reason}: {exc}")
-    signals.code_failed.send(
-        sender=Challenge,
-        request=request,
-        phone_number=str(challenge.phone_number),
-        purpose=challenge.purpose,
-        challenge=challenge,
-        reason=reason,
-    )
-    return reason
 
 
 def resend(request: HttpRequest, challenge: Challenge) -> StartResult:
@@ -241,13 +260,13 @@ def resend(request: HttpRequest, challenge: Challenge) -> StartResult:
                 limited=True, retry_after=max(int(cooldown - waited), 1), scope="resend"
             )
         )
-    return start(request, str(challenge.phone_number), challenge.purpose)
+    return start(request, challenge.phone, challenge.purpose)
 
 
 def verify_throttle(request: HttpRequest, challenge: Challenge) -> Throttle:
     return _limit(
         request,
-        str(challenge.phone_number),
+        challenge.phone,
         challenge.purpose,
         "verify",
         webotp_settings.RATELIMIT_VERIFY_IP,
@@ -260,7 +279,7 @@ def verify(request: HttpRequest, challenge: Challenge, code: str) -> Verdict:
     payload = {
         "sender": Challenge,
         "request": request,
-        "phone_number": str(challenge.phone_number),
+        "phone_number": challenge.phone,
         "purpose": challenge.purpose,
         "challenge": challenge,
     }
@@ -274,5 +293,5 @@ def verify(request: HttpRequest, challenge: Challenge, code: str) -> Verdict:
 
 
 def _mask(challenge: Challenge) -> str:
-    phone = str(challenge.phone_number)
+    phone = challenge.phone
     return phone[:4] + "…" + phone[-2:]

@@ -98,7 +98,7 @@ def _state(request: HttpRequest) -> dict[str, Any]:
 def _remember(request: HttpRequest, challenge: Challenge, next_url: str, notice: str = "") -> None:
     request.session[SESSION_KEY] = {
         "challenge": str(challenge.pk),
-        "phone": str(challenge.phone_number),
+        "phone": challenge.phone,
         "next": next_url,
         "notice": notice,
     }
@@ -108,7 +108,10 @@ def _current_challenge(request: HttpRequest) -> Challenge | None:
     challenge_id = _state(request).get("challenge")
     if not challenge_id:
         return None
-    return Challenge.objects.filter(pk=challenge_id).first()
+    try:  # get(), not filter().first(): no ORDER BY for a primary-key lookup on the hot path
+        return Challenge.objects.get(pk=challenge_id)
+    except Challenge.DoesNotExist:
+        return None
 
 
 @method_decorator([never_cache, csrf_protect], name="dispatch")
