@@ -12,6 +12,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.test import RequestFactory
 from django.urls import reverse
+from django_ratelimit.core import get_usage
 
 from django_webotp import signals, sms
 from django_webotp.models import Challenge
@@ -111,6 +112,33 @@ class TestHit:
         assert not hit(rf_request("192.0.2.1"), "ip", "1/h").limited
         assert not hit(rf_request("192.0.2.2"), "ip", "1/h").limited
         assert hit(rf_request("192.0.2.1"), "ip", "1/h").limited
+
+    def test_ipv6_clients_are_counted_by_their_64_bit_prefix(self, rate_cache, rf_request):
+        assert not hit(rf_request("2001:db8::1"), "ip", "1/h").limited
+        assert hit(rf_request("2001:db8::2"), "ip", "1/h").limited
+        assert not hit(rf_request("2001:db8:0:1::1"), "ip", "1/h").limited
+
+    def test_ratelimit_enable_false_turns_the_limits_off(self, rate_cache, rf_request, settings):
+        settings.RATELIMIT_ENABLE = False
+        request = rf_request()
+        assert not any(hit(request, "phone", "1/h", "k").limited for _ in range(3))
+
+    @pytest.mark.redis
+    def test_on_redis_the_counts_are_django_ratelimits_own(self, rf_request, settings):
+        # The one-round-trip Redis path must count in the same keys and windows as
+        # django-ratelimit itself, so the two can never disagree about a limit.
+        settings.CACHES = {"default": CACHES["redis"]}
+        caches["default"].clear()
+        request = rf_request()
+        for _ in range(2):
+            get_usage(
+                request, group="webotp.phone", key=lambda g, r: "k", rate="3/h", increment=True
+            )
+        assert not hit(request, "phone", "3/h", "k").limited
+        assert hit(request, "phone", "3/h", "k").limited
+        usage = get_usage(request, group="webotp.phone", key=lambda g, r: "k", rate="3/h")
+        assert usage["count"] == 4
+        caches["default"].clear()
 
     def test_no_rates_means_no_limit(self, rate_cache, rf_request):
         request = rf_request()
