@@ -10,6 +10,7 @@ import threading
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from django_webotp import signals, sms
@@ -230,6 +231,19 @@ def test_a_queue_that_refuses_the_task_is_a_clear_4xx(client, use_tasks, heard):
     assert challenge.delivery_error == "queue: broker unreachable"
     assert [(name, kw["reason"]) for name, kw in heard] == [("failed", "queue")]
     assert "webotp" not in client.session
+
+
+class MisconfiguredQueue(BrokenQueue):
+    def enqueue(self, task, args, kwargs):
+        raise ImproperlyConfigured("TASKS['default'] needs a QUEUES option.")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_misconfigured_queue_is_not_mistaken_for_an_outage(client, use_tasks):
+    use_tasks(f"{__name__}.MisconfiguredQueue")
+    client.raise_request_exception = True
+    with pytest.raises(ImproperlyConfigured, match="QUEUES"):
+        start(client)
 
 
 def test_with_atomic_requests_a_refused_task_shows_on_the_code_page(

@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -81,3 +81,23 @@ def test_marking_an_unsaved_challenge_only_sets_its_fields():
     assert not Challenge.objects.exists()
     Challenge.objects.replace_open(challenge)
     assert Challenge.objects.get().provider_message_id == "provider-1"
+
+
+def test_a_lost_insert_race_is_retried_then_given_up(monkeypatch):
+    challenge = Challenge.objects.build(PHONE, ttl=300, max_attempts=5, code_length=6)
+    tries = []
+
+    def always_taken(*args, **kwargs):
+        tries.append(1)
+        raise IntegrityError("webotp_one_open_challenge")
+
+    monkeypatch.setattr(Challenge, "save", always_taken)
+    with pytest.raises(IntegrityError):
+        Challenge.objects.replace_open(challenge)
+    assert len(tries) == 3
+
+
+def test_a_code_page_whose_challenge_was_purged_starts_over(client):
+    client.post(LOGIN, {"phone_number": PHONE})
+    Challenge.objects.all().delete()
+    assert client.get(reverse("webotp:verify"))["Location"] == LOGIN
