@@ -38,19 +38,20 @@ class PhoneOTPBackend(ModelBackend):
             return None
         if timezone.now() - challenge.consumed_at > timedelta(seconds=webotp_settings.CODE_TTL):
             return None
-        user = user_for_phone(str(challenge.phone_number))
+        user = user_for_phone(challenge.phone)
         if user is None and webotp_settings.SIGNUP:
-            user = signup(str(challenge.phone_number))
+            user = signup(challenge.phone)
         if user is None or not self.user_can_authenticate(user):
             return None
         return user
 
 
 def user_for_phone(phone_number: str):
-    identity = (
-        PhoneIdentity.objects.select_related("user").filter(phone_number=phone_number).first()
-    )
-    return identity.user if identity else None
+    try:  # get(), not first(): the number is unique, so no ORDER BY on the sign-in path
+        identity = PhoneIdentity.objects.select_related("user").get(phone_number=phone_number)
+    except PhoneIdentity.DoesNotExist:
+        return None
+    return identity.user
 
 
 def signup(phone_number: str):

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -25,7 +26,16 @@ from .sms_format import build_message
 from .test_numbers import fixed_code, log_use
 from .throttling import Throttle, hash_phone, hit
 
-__all__ = ["StartResult", "client_ip", "resend", "sms_domain", "start", "verify"]
+__all__ = [
+    "StartResult",
+    "client_ip",
+    "deliver_code",
+    "queue_code",
+    "resend",
+    "sms_domain",
+    "start",
+    "verify",
+]
 
 logger = logging.getLogger("django_webotp")
 
@@ -73,14 +83,24 @@ def site_name(request: HttpRequest | None, domain: str) -> str:
     return domain
 
 
-def render_body(challenge: Challenge, request: HttpRequest | None) -> str:
-    """The SMS: the site's template for the human text, then the origin-bound line last."""
-    domain = sms_domain(request)
+def render_body(
+    challenge: Challenge,
+    request: HttpRequest | None,
+    *,
+    domain: str | None = None,
+    site: str | None = None,
+) -> str:
+    """The SMS: the site's template for the human text, then the origin-bound line last.
+
+    ``domain`` and ``site`` (the site name) default to what the request says; a task worker,
+    which has no request, passes the values the request had.
+    """
+    domain = domain or sms_domain(request)
     code = challenge.make_code()
     context = {
         "code": code,
         "domain": domain,
-        "site_name": site_name(request, domain),
+        "site_name": site or site_name(request, domain),
         "challenge": challenge,
         "ttl_minutes": max(round(webotp_settings.CODE_TTL / 60), 1),
     }
@@ -137,29 +157,47 @@ def start(request: HttpRequest, phone_number: str, purpose: str = Purpose.LOGIN)
         budget = f"budget:{exceeded.scope}"
         return StartResult(throttle=Throttle(True, exceeded.retry_after, budget))
 
+    queued = webotp_settings.DELIVERY == "task"
+    # Queued sends decide in the worker whether an unknown number gets its SMS, so that both
+    # kinds of number go through the same "sending..." step on the code page.
     deliver = fixed is None and (
-        webotp_settings.SIGNUP or PhoneIdentity.objects.filter(phone_number=phone).exists()
+        queued
+        or webotp_settings.SIGNUP
+        or PhoneIdentity.objects.filter(phone_number=phone).exists()
     )
-    challenge = Challenge.objects.issue(
+    if not deliver:
+        status = DeliveryStatus.SUPPRESSED
+    else:
+        status = DeliveryStatus.QUEUED if queued else DeliveryStatus.PENDING
+    challenge = Challenge.objects.build(
         phone,
         purpose,
         ttl=webotp_settings.CODE_TTL,
         max_attempts=webotp_settings.MAX_ATTEMPTS,
         code_length=len(fixed) if fixed is not None else webotp_settings.CODE_LENGTH,
         requesting_ip=client_ip(request),
-        delivery_status=DeliveryStatus.PENDING if deliver else DeliveryStatus.SUPPRESSED,
+        delivery_status=status,
     )
+    failure = None
+    if deliver and not queued:
+        # The code derives from the challenge's id, so the SMS can go out before the row
+        # exists: the INSERT then records the outcome too (one write and one commit, not an
+        # INSERT and an UPDATE), and no row ever says "pending" for a send in progress.
+        failure = _send(challenge, request)
+    elif not deliver:
+        # Same work as for a known number, so timing tells nothing: rendered, not sent.
+        render_body(challenge, request)
+    Challenge.objects.replace_open(challenge)
     signals.code_requested.send(
         sender=Challenge, request=request, phone_number=phone, purpose=purpose, challenge=challenge
     )
     if fixed is not None:
         log_use(phone, "code requested, no SMS sent")
     if not deliver:
-        # Same answer, and the same work, as for a known number: the SMS is rendered, not sent.
-        render_body(challenge, request)
         return StartResult(challenge=challenge)
-    error = deliver_code(challenge, request)
-    return StartResult(challenge=challenge, delivery_error=error)
+    if queued:
+        return StartResult(challenge=challenge, delivery_error=queue_code(challenge, request))
+    return StartResult(challenge=challenge, delivery_error=_announce(challenge, request, failure))
 
 
 def bot_check_refusal(request: HttpRequest, phone_number: str) -> str | None:
@@ -174,35 +212,87 @@ def bot_check_refusal(request: HttpRequest, phone_number: str) -> str | None:
     return verdict if isinstance(verdict, str) else str(_("Please confirm you are not a robot."))
 
 
-def deliver_code(challenge: Challenge, request: HttpRequest | None) -> str | None:
+def deliver_code(
+    challenge: Challenge,
+    request: HttpRequest | None,
+    *,
+    domain: str | None = None,
+    site: str | None = None,
+) -> str | None:
     """Send the challenge's SMS; record the outcome. Returns an error reason, or None if sent."""
-    message = SmsMessage(to=str(challenge.phone_number), body=render_body(challenge, request))
+    failure = _send(challenge, request, domain=domain, site=site)
+    return _announce(challenge, request, failure)
+
+
+def _send(
+    challenge: Challenge,
+    request: HttpRequest | None,
+    *,
+    domain: str | None = None,
+    site: str | None = None,
+) -> tuple[str, Exception] | None:
+    """Send the SMS and note the outcome on the challenge; returns (reason, error) if it failed."""
+    body = render_body(challenge, request, domain=domain, site=site)
+    message = SmsMessage(to=challenge.phone, body=body)
     try:
         get_connection().send_messages([message])
     except ImproperlyConfigured:
         raise
     except Exception as exc:  # a provider failure must never become a 500 or a usable challenge
         reason = exc.reason if isinstance(exc, SmsDeliveryError) else "error"
-        logger.warning("Could not send a code to %s: %s", _mask(challenge), exc)
         challenge.mark_failed(f"{reason}: {exc}")
-        signals.code_failed.send(
-            sender=Challenge,
-            request=request,
-            phone_number=str(challenge.phone_number),
-            purpose=challenge.purpose,
-            challenge=challenge,
-            reason=reason,
-        )
-        return reason
+        return reason, exc
     challenge.mark_sent(message.provider_message_id, message.backend)
-    signals.code_sent.send(
-        sender=Challenge,
-        request=request,
-        phone_number=str(challenge.phone_number),
-        purpose=challenge.purpose,
-        challenge=challenge,
-    )
     return None
+
+
+def _announce(
+    challenge: Challenge, request: HttpRequest | None, failure: tuple[str, Exception] | None
+) -> str | None:
+    """Log and signal how the send went (once the challenge is saved); the failure's reason."""
+    payload = {
+        "sender": Challenge,
+        "request": request,
+        "phone_number": challenge.phone,
+        "purpose": challenge.purpose,
+        "challenge": challenge,
+    }
+    if failure is None:
+        signals.code_sent.send(**payload)
+        return None
+    reason, exc = failure
+    logger.warning("Could not send a code to %s: %s", _mask(challenge), exc)
+    signals.code_failed.send(reason=reason, **payload)
+    return reason
+
+
+def queue_code(challenge: Challenge, request: HttpRequest) -> str | None:
+    """Enqueue the send (``WEBOTP_DELIVERY = "task"``) once the challenge is committed.
+
+    The worker has no request, so the SMS's host and site name are worked out here and passed
+    on; the code itself is not: the worker derives it, so no queue ever holds it. Returns an
+    error reason when the queue refused the task (the challenge is then closed as failed).
+    """
+    from .tasks import send_code
+
+    domain = sms_domain(request)
+    name = site_name(request, domain)
+
+    failure: list[str | None] = []
+
+    def enqueue() -> None:
+        try:
+            send_code.enqueue(str(challenge.pk), domain, name)
+        except ImproperlyConfigured:
+            raise
+        except Exception as exc:  # the queue is down: say so now, not "sending..." forever
+            challenge.mark_failed(f"queue: {exc}")
+            failure.append(_announce(challenge, request, ("queue", exc)))
+
+    # A worker must find the challenge: with ATOMIC_REQUESTS this waits for the commit (and a
+    # failure to enqueue then closes the challenge after the response has gone).
+    transaction.on_commit(enqueue)
+    return failure[0] if failure else None
 
 
 def resend(request: HttpRequest, challenge: Challenge) -> StartResult:
@@ -215,13 +305,13 @@ def resend(request: HttpRequest, challenge: Challenge) -> StartResult:
                 limited=True, retry_after=max(int(cooldown - waited), 1), scope="resend"
             )
         )
-    return start(request, str(challenge.phone_number), challenge.purpose)
+    return start(request, challenge.phone, challenge.purpose)
 
 
 def verify_throttle(request: HttpRequest, challenge: Challenge) -> Throttle:
     return _limit(
         request,
-        str(challenge.phone_number),
+        challenge.phone,
         challenge.purpose,
         "verify",
         webotp_settings.RATELIMIT_VERIFY_IP,
@@ -230,15 +320,14 @@ def verify_throttle(request: HttpRequest, challenge: Challenge) -> Throttle:
 
 def verify(request: HttpRequest, challenge: Challenge, code: str) -> Verdict:
     """Judge ``code`` against ``challenge`` and send the matching signal."""
-    attempts_before = challenge.attempts
-    fixed = fixed_code(str(challenge.phone_number))
+    fixed = fixed_code(challenge.phone)
     verdict = challenge.verify(code, fixed_code=fixed)
     if fixed is not None:
-        log_use(str(challenge.phone_number), f"code submitted, {verdict}")
+        log_use(challenge.phone, f"code submitted, {verdict}")
     payload = {
         "sender": Challenge,
         "request": request,
-        "phone_number": str(challenge.phone_number),
+        "phone_number": challenge.phone,
         "purpose": challenge.purpose,
         "challenge": challenge,
     }
@@ -246,11 +335,11 @@ def verify(request: HttpRequest, challenge: Challenge, code: str) -> Verdict:
         signals.code_verified.send(**payload)
         return verdict
     signals.code_rejected.send(reason=str(verdict), **payload)
-    if verdict is Verdict.LOCKED and challenge.attempts > attempts_before:
+    if verdict is Verdict.LOCKED and challenge.attempt_counted:  # this guess locked it
         signals.challenge_locked.send(reason=str(verdict), **payload)
     return verdict
 
 
 def _mask(challenge: Challenge) -> str:
-    phone = str(challenge.phone_number)
+    phone = challenge.phone
     return phone[:4] + "…" + phone[-2:]

@@ -58,6 +58,13 @@ E017_HINT = "Use a random value: python -c 'import secrets; print(secrets.token_
 W001 = f"{BACKEND_PATH} is not in AUTHENTICATION_BACKENDS, so a verified code signs nobody in."
 W002 = "The rate-limit cache {alias!r} ({backend}) is not shared between processes."
 W003 = "WEBOTP_DEV_SIMULATOR is on but django_webotp.dev.urls is not included, so it cannot run."
+E040 = "WEBOTP_DELIVERY must be 'sync' or 'task', not {value!r}."
+E041 = "WEBOTP_DELIVERY is 'task' but no tasks framework is installed."
+W040 = "WEBOTP_DELIVERY is 'task' but the task backend {backend!r} runs tasks inside the request."
+IMMEDIATE_TASK_BACKENDS = {
+    "django.tasks.backends.immediate.ImmediateBackend",
+    "django_tasks.backends.immediate.ImmediateBackend",
+}
 
 
 def _positive_int(value) -> bool:
@@ -356,6 +363,35 @@ def _bot_check_errors() -> list:
     return []
 
 
+def _delivery_problems() -> list:
+    delivery = webotp_settings.DELIVERY
+    if delivery == "sync":
+        return []
+    if delivery != "task":
+        return [Error(E040.format(value=delivery), id="webotp.E040")]
+    from . import tasks
+
+    if not tasks.TASKS_AVAILABLE:
+        return [
+            Error(
+                E041,
+                hint='On Django 5.2: pip install "django-webotp[tasks]"; Django 6 has it built in.',
+                id="webotp.E041",
+            )
+        ]
+    configured = getattr(settings, "TASKS", None) or {}
+    backend = configured.get("default", {}).get("BACKEND", tasks.DEFAULT_TASK_BACKEND)
+    if not settings.DEBUG and backend in IMMEDIATE_TASK_BACKENDS:
+        return [
+            Warning(
+                W040.format(backend=backend),
+                hint="Use a task backend with a worker, or WEBOTP_DELIVERY = 'sync'.",
+                id="webotp.W040",
+            )
+        ]
+    return []
+
+
 @register(Tags.security, Tags.compatibility)
 def check_settings(app_configs=None, **kwargs) -> list:
     return [
@@ -370,4 +406,5 @@ def check_settings(app_configs=None, **kwargs) -> list:
         *_test_number_errors(),
         *_dev_errors(),
         *_deployment_warnings(),
+        *_delivery_problems(),
     ]

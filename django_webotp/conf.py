@@ -54,6 +54,9 @@ DEFAULTS: dict[str, Any] = {
     # Secret and endpoint of the bundled Cloudflare Turnstile check (django_webotp.friction).
     "TURNSTILE_SECRET": None,
     "TURNSTILE_URL": "https://challenges.cloudflare.com/turnstile/v0/siteverify",
+    # "sync": the request sends the SMS. "task": the request enqueues it on Django's tasks
+    # framework (django.tasks; the django-tasks backport on Django 5.2) and a worker sends it.
+    "DELIVERY": "sync",
     # Rate limits, comma-separated django-ratelimit rates ("5/h,10/d").
     "RATELIMIT_PHONE": "5/h,10/d",  # codes requested per phone number
     "RATELIMIT_IP": "20/h",  # codes requested per client IP

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import nullcontext
 from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -131,29 +133,66 @@ class ChallengeManager(models.Manager.from_queryset(ChallengeQuerySet)):  # type
         user=None,
         delivery_status: str = DeliveryStatus.PENDING,
     ) -> Challenge:
-        """Replace any open challenge for this number and purpose with a new one.
+        """Replace any open challenge for this number and purpose with a new one."""
+        challenge = self.build(
+            phone_number,
+            purpose,
+            ttl=ttl,
+            max_attempts=max_attempts,
+            code_length=code_length,
+            requesting_ip=requesting_ip,
+            user=user,
+            delivery_status=delivery_status,
+        )
+        return self.replace_open(challenge)
+
+    def build(
+        self,
+        phone_number: str,
+        purpose: str = Purpose.LOGIN,
+        *,
+        ttl: int,
+        max_attempts: int,
+        code_length: int,
+        requesting_ip: str | None = None,
+        user=None,
+        delivery_status: str = DeliveryStatus.PENDING,
+    ) -> Challenge:
+        """A new challenge, not saved yet: its id, and so its code, exist before its row does."""
+        now = timezone.now()
+        return self.model(
+            phone_number=phone_number,
+            purpose=purpose,
+            user=user,
+            created_at=now,
+            expires_at=now + timedelta(seconds=ttl),
+            max_attempts=max_attempts,
+            code_length=code_length,
+            requesting_ip=requesting_ip,
+            delivery_status=delivery_status,
+        )
+
+    def replace_open(self, challenge: Challenge) -> Challenge:
+        """Save the new ``challenge``, closing any other open one of its number and purpose.
 
         A partial unique index allows one open challenge per (number, purpose); when two requests
         race, the loser's insert fails and it retries, replacing the winner's challenge in turn.
+        The UPDATE and the INSERT each commit on their own (two round trips, not four with
+        BEGIN and COMMIT): a pass that loses the race is simply repeated, and the challenge it
+        closed was being replaced anyway. Inside a caller's transaction (ATOMIC_REQUESTS) the
+        INSERT gets a savepoint, so a lost race leaves that transaction usable.
         """
+        using = router.db_for_write(self.model)
+        connection = transaction.get_connection(using)
         for attempt in range(3):
+            self.filter(_open(), phone_number=challenge.phone, purpose=challenge.purpose).update(
+                invalidated_at=timezone.now()
+            )
+            guard = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
             try:
-                with transaction.atomic():
-                    now = timezone.now()
-                    self.filter(_open(), phone_number=phone_number, purpose=purpose).update(
-                        invalidated_at=now
-                    )
-                    return self.create(
-                        phone_number=phone_number,
-                        purpose=purpose,
-                        user=user,
-                        created_at=now,
-                        expires_at=now + timedelta(seconds=ttl),
-                        max_attempts=max_attempts,
-                        code_length=code_length,
-                        requesting_ip=requesting_ip,
-                        delivery_status=delivery_status,
-                    )
+                with guard:
+                    challenge.save(force_insert=True, using=using)
+                    return challenge
             except IntegrityError:
                 if attempt == 2:
                     raise
@@ -206,6 +245,9 @@ class Challenge(models.Model):
 
     objects = ChallengeManager()
 
+    #: Whether the last ``verify()`` on this instance counted an attempt (its UPDATE won).
+    attempt_counted = False
+
     class Meta:
         verbose_name = _("challenge")
         verbose_name_plural = _("challenges")
@@ -243,57 +285,77 @@ class Challenge(models.Model):
     def get_status_display(self) -> str:
         return str(Status(self.status).label)
 
+    @cached_property
+    def phone(self) -> str:
+        """``str(phone_number)``, worked out once: phonenumbers re-validates on every ``str()``."""
+        return str(self.phone_number)
+
     @property
     def attempts_left(self) -> int:
         return max(self.max_attempts - self.attempts, 0)
 
     def mark_failed(self, error: str) -> None:
-        """Record a failed delivery and close the challenge, so it never looks usable."""
+        """Record a failed delivery and close the challenge, so it never looks usable.
+
+        Like ``mark_sent()``, it updates the row if there is one yet; on a challenge not saved
+        yet it only sets the fields, and the INSERT records them.
+        """
         self.delivery_status = DeliveryStatus.FAILED
         self.delivery_error = error[:255]
         self.invalidated_at = self.invalidated_at or timezone.now()
-        self.save(update_fields=["delivery_status", "delivery_error", "invalidated_at"])
+        self._save_if_saved(["delivery_status", "delivery_error", "invalidated_at"])
 
     def mark_sent(self, provider_message_id: str = "", backend: str = "") -> None:
         self.delivery_status = DeliveryStatus.SENT
         self.provider_message_id = provider_message_id[:128]
         self.delivery_backend = backend[:32]
-        self.save(update_fields=["delivery_status", "provider_message_id", "delivery_backend"])
+        self._save_if_saved(["delivery_status", "provider_message_id", "delivery_backend"])
+
+    def _save_if_saved(self, fields: list[str]) -> None:
+        if not self._state.adding:
+            self.save(update_fields=fields)
 
     def make_code(self) -> str:
         """The code to send. Computed from SECRET_KEY on demand; never stored."""
-        return make_code(str(self.pk), self.purpose, str(self.phone_number), self.code_length)
+        return make_code(str(self.pk), self.purpose, self.phone, self.code_length)
 
     def verify(self, submitted: str, *, fixed_code: str | None = None) -> Verdict:
         """Judge a submitted code; counts the attempt and uses the challenge up, atomically.
 
         Each outcome is one conditional UPDATE whose row count decides, so concurrent submits
-        can neither use a code twice nor slip a guess past the attempt limit. ``fixed_code`` (a
+        can neither use a code twice nor slip a guess past the attempt limit. The UPDATE names
+        the attempt count it read: when a concurrent guess got there first it matches nothing,
+        and this guess reloads and tries again as the next attempt. Each judged guess so knows
+        its own place (the "attempts left" it reports, whether it was the one that locked the
+        challenge); the loop ends because every miss means another guess was counted or the
+        challenge closed, at most ``max_attempts + 1`` times. ``fixed_code`` (a
         WEBOTP_TEST_NUMBERS number's code) replaces the derived code; the same UPDATEs judge it.
         """
-        if self.status is not Status.PENDING:
-            return self._verdict_for_closed()
-        now = timezone.now()
-        judged = Challenge.objects.filter(
-            _open(), pk=self.pk, expires_at__gt=now, attempts__lt=F("max_attempts")
-        )
+        self.attempt_counted = False
         if fixed_code is not None:
             correct = codes_equal(fixed_code, submitted)
         else:
             correct = check_code(
-                str(self.pk), self.purpose, str(self.phone_number), self.code_length, submitted
+                str(self.pk), self.purpose, self.phone, self.code_length, submitted
             )
-        changes: dict[str, Any] = {"attempts": F("attempts") + 1}
-        if correct:
-            changes["consumed_at"] = now
-        if judged.update(**changes):
+        for _round in range(self.max_attempts + 1):
+            if self.status is not Status.PENDING:
+                break
+            now = timezone.now()
+            judged = Challenge.objects.filter(
+                _open(), pk=self.pk, expires_at__gt=now, attempts=self.attempts
+            )
+            changes: dict[str, Any] = {"attempts": self.attempts + 1}
             if correct:
-                self.consumed_at = now
+                changes["consumed_at"] = now
+            if judged.update(**changes):
+                self.attempt_counted = True
                 self.attempts += 1
-                return Verdict.VERIFIED
-            self.refresh_from_db(fields=["attempts"])
-            return Verdict.LOCKED if self.attempts >= self.max_attempts else Verdict.WRONG
-        self.refresh_from_db()
+                if correct:
+                    self.consumed_at = now
+                    return Verdict.VERIFIED
+                return Verdict.LOCKED if self.attempts >= self.max_attempts else Verdict.WRONG
+            self.refresh_from_db()
         return self._verdict_for_closed()
 
     def _verdict_for_closed(self) -> Verdict:

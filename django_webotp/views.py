@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
@@ -27,10 +27,10 @@ from . import challenges
 from .conf import webotp_settings
 from .dev.simulator import simulator_context
 from .forms import CodeForm, PhoneForm
-from .models import Challenge, Verdict
+from .models import Challenge, DeliveryStatus, Verdict
 from .throttling import Throttle
 
-__all__ = ["LoginView", "ResendView", "VerifyView"]
+__all__ = ["LoginView", "ResendView", "StatusView", "VerifyView"]
 
 SESSION_KEY = "webotp"
 
@@ -49,6 +49,20 @@ def _verdict_messages() -> dict[Verdict, str]:
 
 def delivery_failed_message() -> str:
     return _("We could not send the code just now. Please try again in a moment.")
+
+
+def delivery_state(challenge: Challenge) -> dict[str, str]:
+    """How the code's SMS is doing, as the code page and its status poll show it.
+
+    "sending" while a worker has it (``WEBOTP_DELIVERY = "task"``), then "sent" or "failed". A
+    suppressed SMS (unknown number, sign-up off) reads "sent", like any other.
+    """
+    status = challenge.delivery_status
+    if status in (DeliveryStatus.QUEUED, DeliveryStatus.PENDING):
+        return {"state": "sending", "message": _("Sending your code…")}
+    if status in (DeliveryStatus.FAILED, DeliveryStatus.UNDELIVERED):
+        return {"state": "failed", "message": _verdict_messages()[Verdict.UNDELIVERED]}
+    return {"state": "sent", "message": _("Your code is on its way.")}
 
 
 def safe_next(request: HttpRequest, url: str | None) -> str:
@@ -85,7 +99,7 @@ def _state(request: HttpRequest) -> dict[str, Any]:
 def _remember(request: HttpRequest, challenge: Challenge, next_url: str, notice: str = "") -> None:
     request.session[SESSION_KEY] = {
         "challenge": str(challenge.pk),
-        "phone": str(challenge.phone_number),
+        "phone": challenge.phone,
         "next": next_url,
         "notice": notice,
     }
@@ -95,7 +109,10 @@ def _current_challenge(request: HttpRequest) -> Challenge | None:
     challenge_id = _state(request).get("challenge")
     if not challenge_id:
         return None
-    return Challenge.objects.filter(pk=challenge_id).first()
+    try:  # get(), not filter().first(): no ORDER BY for a primary-key lookup on the hot path
+        return Challenge.objects.get(pk=challenge_id)
+    except Challenge.DoesNotExist:
+        return None
 
 
 @method_decorator([never_cache, csrf_protect], name="dispatch")
@@ -189,6 +206,7 @@ class VerifyView(View):
             "notice": notice,
             "resend_wait": max(int(webotp_settings.RESEND_COOLDOWN - waited), 0),
             "webotp_simulator": simulator_context(),
+            "delivery": delivery_state(challenge),
         }
         return render(self.request, self.template_name, context, status=status)
 
@@ -220,6 +238,20 @@ class ResendView(View):
             )
         _remember(request, result.challenge, next_url, _("We sent a new code."))
         return HttpResponseRedirect(reverse("webotp:verify"))
+
+
+@method_decorator(never_cache, name="dispatch")
+class StatusView(View):
+    """The delivery state of this browser's code as JSON, for the code page's poll."""
+
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        challenge = _current_challenge(request)
+        if challenge is None:
+            message = _("Your sign-in request has expired. Enter your phone number again.")
+            return JsonResponse({"state": "gone", "message": message}, status=404)
+        return JsonResponse(delivery_state(challenge))
 
 
 def no_challenge(request: HttpRequest) -> HttpResponse:

@@ -87,3 +87,47 @@
     init();
   }
 })();
+
+/* Delivery status (WEBOTP_DELIVERY = "task"): while the SMS waits for a worker, the code page
+ * shows "Sending your code…" in an element marked [data-webotp-status] (the status URL) with a
+ * link that reloads the page. This asks the JSON status endpoint instead, a bounded number of
+ * times, and puts the outcome ("on its way" or "could not send") in place of the link.
+ */
+(function () {
+  "use strict";
+
+  var MAX_POLLS = 40;
+
+  function poll(element, url, count) {
+    fetch(url, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        return response.json();
+      })
+      .then(function (status) {
+        if (status.state === "sending" && count < MAX_POLLS) {
+          window.setTimeout(poll, Math.min(500 * (count + 1), 3000), element, url, count + 1);
+          return;
+        }
+        if (status.state !== "sending") {
+          element.textContent = status.message;
+          element.className = "webotp-delivery webotp-delivery-" + status.state;
+        }
+      })
+      .catch(function () {
+        // Offline or a server hiccup: the reload link stays for the person to use.
+      });
+  }
+
+  function init() {
+    var elements = document.querySelectorAll("[data-webotp-status]");
+    Array.prototype.forEach.call(elements, function (element) {
+      window.setTimeout(poll, 300, element, element.getAttribute("data-webotp-status"), 0);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
