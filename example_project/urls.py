@@ -8,5 +8,6 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path("logout/", views.logout_view, name="logout"),
     path("login/", include("django_webotp.urls")),
+    path("api/webotp/", include("django_webotp.api.urls")),
     path("admin/", admin.site.urls),
 ]
