@@ -16,7 +16,6 @@ from ..throttling import Throttle
 
 __all__ = [
     "CODES",
-    "DELIVERY_FAILED_STATUS",
     "error",
     "method_not_allowed",
     "rate_limited",
@@ -40,11 +39,9 @@ CODES: dict[str, int] = {
     "account_unavailable": 403,
     "csrf_failed": 403,
     "method_not_allowed": 405,
-    "delivery_failed": 424,
+    "delivery_failed": 424,  # Failed Dependency: the SMS provider, not the person, failed
     "rate_limited": 429,
 }
-
-DELIVERY_FAILED_STATUS = 424  # Failed Dependency: the SMS provider, not the person, failed.
 
 
 def error(code: str, message: str, **extra: Any) -> JsonResponse:

@@ -51,7 +51,7 @@ def form_error(form: Form, field: str, codes: tuple[str, ...], **extra: Any) -> 
 
 
 def resend_in(challenge: Challenge) -> int:
-    """Seconds before ``challenges.resend`` accepts this challenge (as it counts them)."""
+    """Seconds (rounded up) before ``challenges.resend`` accepts this challenge."""
     if challenge.delivery_status == DeliveryStatus.FAILED:
         return 0
     waited = (timezone.now() - challenge.created_at).total_seconds()

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from django_webotp import sms
+from django_webotp import signals, sms
 from django_webotp.models import Challenge, DeliveryStatus
 from django_webotp.testing import last_code
 
@@ -105,6 +105,16 @@ def test_resend_counts_against_the_start_limits(api, settings):
     settings.WEBOTP_RATELIMIT_PHONE = "1/h"
     api.start()
     cooldown_over()
-    response = api.resend()
+    reasons = []
+
+    def record(sender, reason, **kwargs):
+        reasons.append(reason)
+
+    signals.rate_limited.connect(record)
+    try:
+        response = api.resend()
+    finally:
+        signals.rate_limited.disconnect(record)
     assert response.status_code == 429
-    assert response.json()["retry_after"] > 30
+    assert reasons == ["phone"]  # the number's limit, not the cooldown
+    assert len(sms.outbox) == 1
