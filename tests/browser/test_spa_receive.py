@@ -1,4 +1,4 @@
-"""``djangoWebOTP.receive()``: the one call webotp.js offers to pages that submit codes themselves."""
+"""djangoWebOTP.receive(): the call webotp.js offers to pages that submit codes themselves."""
 
 import pytest
 
