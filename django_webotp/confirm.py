@@ -301,9 +301,10 @@ class _ConfirmPage:
             return verification, self._limited(verification.throttle)
         if verification.confirmed:
             return verification, None
-        assert verification.verdict is not None
-        form.add_error("code", verdict_message(challenge, verification.verdict))
-        return verification, self.render(challenge, form, status=400)
+        assert verification.verdict is not None and verification.challenge is not None
+        judged = verification.challenge  # its attempt count is the one just written
+        form.add_error("code", verdict_message(judged, verification.verdict))
+        return verification, self.render(judged, form, status=400)
 
     def _limited(self, throttle: Throttle) -> HttpResponse:
         from .views import rate_limited

@@ -42,9 +42,7 @@ def carol(django_user_model):
 
 def password_login(client: Client, username: str = "alice") -> None:
     """Django's LoginView, as the example project mounts it."""
-    response = client.post(
-        reverse("password_login"), {"username": username, "password": PASSWORD}
-    )
+    response = client.post(reverse("password_login"), {"username": username, "password": PASSWORD})
     assert response.status_code == 302, response.content
 
 
