@@ -193,10 +193,9 @@ class CodeStepView(View):
 
     def after_start(self, result: StartResult, notice: str = "") -> HttpResponse:
         """The answer to sending a code: the code page (redirected to), or why not."""
+        # No bot-check refusal here: start() asks none for a code to a signed-in account.
         if result.throttle:
             return rate_limited(self.request, result.throttle)
-        if result.refusal:
-            return self.render_page(self.get_challenge(), alert=result.refusal, status=400)
         assert result.challenge is not None
         self.request.session[self.session_key] = {
             "challenge": str(result.challenge.pk),
@@ -233,7 +232,7 @@ class CodeStepView(View):
         return render(self.request, self.template_name, context, status=status)
 
     def extra_context(self) -> dict[str, Any]:
-        return {}
+        raise NotImplementedError
 
 
 @method_decorator(PAGE_DECORATORS, name="dispatch")
@@ -357,8 +356,6 @@ class PhoneChangeView(PhoneAccessMixin, View):
             form.add_error("phone_number", _("This is already your phone number."))
             return self.render_form(form, status=400)
         result = phone_change.start(request, self.user, number)
-        if result.refusal:
-            return self.render_form(form, status=400, alert=result.refusal)
         if result.throttle:
             return rate_limited(request, result.throttle)
         assert result.challenge is not None

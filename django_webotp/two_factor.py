@@ -37,7 +37,6 @@ from .models import PhoneIdentity
 __all__ = [
     "State",
     "TwoFactorRequiredMixin",
-    "forget_device",
     "get_state",
     "is_verified",
     "mark_verified",
@@ -278,10 +277,6 @@ def remember_device(request: HttpRequest, response: HttpResponse, user: Any, pho
         httponly=True,
         samesite="Lax",
     )
-
-
-def forget_device(response: HttpResponse) -> None:
-    response.delete_cookie(webotp_settings.TWO_FACTOR_COOKIE_NAME, samesite="Lax")
 
 
 def _remembered(request: HttpRequest, user: Any, phone: str) -> bool:
