@@ -52,7 +52,8 @@ SESSION_KEY = "webotp_confirm"
 #: Prefix of the confirmation page's own form fields ("webotp-code", "webotp-step").
 FIELD_PREFIX = "webotp"
 _DIGEST_SALT = "django_webotp.confirm"
-_DESCRIPTION_LIMIT = 120
+# Keeps a confirmation's SMS within one GSM-7 segment with a typical site name and host.
+_DESCRIPTION_LIMIT = 80
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def plain_description(text: Any) -> str:
     # must not become one.
     line = re.sub(r"(^|\s)@", r"\1(at)", line)
     if len(line) > _DESCRIPTION_LIMIT:
-        line = line[: _DESCRIPTION_LIMIT - 1].rstrip() + "…"
+        line = line[: _DESCRIPTION_LIMIT - 3].rstrip() + "..."  # "…" would force UCS-2
     return line
 
 

@@ -93,7 +93,7 @@ def test_the_description_becomes_one_safe_line():
     build_message(f"Confirm {line}: 123456", "example.com", "123456")  # raises if not safe
     assert confirm.plain_description("pay@acme.example") == "pay@acme.example"
     long = confirm.plain_description("x" * 500)
-    assert len(long) == 120 and long.endswith("…")
+    assert len(long) == 80 and long.endswith("...")
 
 
 # --- the API -------------------------------------------------------------------------------
@@ -315,3 +315,11 @@ def test_an_account_without_a_phone_is_told_what_to_do(client, carol, settings):
     response = client.post(PAY, {"amount": "20.00"})
     assert response.status_code == 400
     assert b"Add a phone number to your account to confirm this." in response.content
+
+
+def test_the_longest_description_still_fits_one_sms(http_request):
+    from django_webotp.sms_format import sms_segments
+
+    long = confirm.Action("transfer", {"to": "x"}, description="transfer to " + "x" * 300)
+    confirm.request(http_request, long)
+    assert sms_segments(last_message(PHONE).body) == 1
