@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from enum import StrEnum
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, sync_to_async
@@ -30,6 +30,7 @@ from django.contrib.auth.views import LogoutView, redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.module_loading import import_string
 
 from .conf import webotp_settings
 from .models import PhoneIdentity
@@ -100,7 +101,7 @@ def _work_out_state(request: HttpRequest) -> State:
     if not getattr(user, "is_authenticated", False):
         return State.ANONYMOUS
     session = request.session
-    if session.get(BACKEND_SESSION_KEY) == PHONE_BACKEND:
+    if _signed_in_by_phone(session.get(BACKEND_SESSION_KEY)):
         return State.VERIFIED
     marker = session.get(VERIFIED_SESSION_KEY) or {}
     if isinstance(marker, dict) and marker.get("user") == str(user.pk):
@@ -113,6 +114,22 @@ def _work_out_state(request: HttpRequest) -> State:
         mark_verified(request, user, method="device", new_session_key=False)
         return State.VERIFIED
     return State.PENDING
+
+
+@lru_cache(maxsize=16)
+def _signed_in_by_phone(backend_path: str | None) -> bool:
+    """Whether the session's backend is PhoneOTPBackend (or a site's subclass of it)."""
+    if not backend_path:
+        return False
+    if backend_path == PHONE_BACKEND:
+        return True
+    from .backends import PhoneOTPBackend
+
+    try:
+        backend = import_string(backend_path)
+    except ImportError:
+        return False
+    return isinstance(backend, type) and issubclass(backend, PhoneOTPBackend)
 
 
 def mark_verified(

@@ -82,3 +82,18 @@ def test_the_middleware_leaves_unmarked_views_alone(alice):
     )
     assert response is None
     assert request.user == alice
+
+
+@pytest.mark.parametrize(
+    ("backend", "state"),
+    [
+        ("django_webotp.backends.PhoneOTPBackend", State.VERIFIED),
+        ("tests.purposes.phone_backends.SitePhoneBackend", State.VERIFIED),
+        ("django.contrib.auth.backends.ModelBackend", State.PENDING),
+        ("nowhere.Backend", State.PENDING),
+    ],
+)
+def test_a_session_signed_in_by_phone_code_needs_no_second_code(alice, backend, state):
+    request = partial_request(alice)
+    request.session["_auth_user_backend"] = backend
+    assert get_state(request) is state
