@@ -166,11 +166,14 @@ class CodeStepView(View):
     def on_verified(self, challenge: Challenge) -> HttpResponse:
         raise NotImplementedError
 
+    def no_challenge(self, alert: str) -> HttpResponse:
+        """A code was posted, but this session has no code request of this page's."""
+        return self.render_page(None, alert=alert, status=400)
+
     def check(self) -> HttpResponse:
         challenge = self.get_challenge()
         if challenge is None:
-            alert = _("Your code request has expired. Ask for a new code.")
-            return self.render_page(None, alert=alert, status=400)
+            return self.no_challenge(_("Your code request has expired. Ask for a new code."))
         form = CodeForm(self.request.POST, code_length=challenge.code_length)
         throttle = challenges.verify_throttle(self.request, challenge)
         if throttle.limited:
@@ -393,13 +396,16 @@ class PhoneVerifyView(PhoneAccessMixin, CodeStepView):
     def judge(self, challenge: Challenge, code: str) -> Verdict:
         return phone_change.verify(self.request, self.user, challenge, code)
 
+    def no_challenge(self, alert: str) -> HttpResponse:
+        """Back to typing a number, saying why."""
+        form = NewPhoneForm(initial={"next": self.next_url})
+        view = PhoneChangeView(request=self.request, user=self.user, next_url=self.next_url)
+        view.enrolling = self.enrolling
+        return view.render_form(form, status=400, alert=alert)
+
     def on_verified(self, challenge: Challenge) -> HttpResponse:
         if not phone_change.complete(self.request, self.user, challenge):
-            form = NewPhoneForm(initial={"next": self.next_url})
-            alert = _("This number could not be added. Try another number.")
-            view = PhoneChangeView(request=self.request, user=self.user, next_url=self.next_url)
-            view.enrolling = self.enrolling
-            return view.render_form(form, status=400, alert=alert)
+            return self.no_challenge(_("This number could not be added. Try another number."))
         self.request.session.pop(self.session_key, None)
         if self.enrolling:
             two_factor.mark_verified(self.request, self.user, method="enroll")

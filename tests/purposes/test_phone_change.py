@@ -130,6 +130,8 @@ def test_the_code_page_without_a_request_goes_back_to_the_number(signed_in):
     assert signed_in.get(PHONE_VERIFY)["Location"] == PHONE_PAGE
     response = enter(signed_in, "123456")
     assert response.status_code == 400
+    assert b"Your code request has expired." in response.content
+    assert b'name="phone_number"' in response.content
     assert signed_in.post(PHONE_VERIFY, {"step": "resend"})["Location"] == f"{PHONE_PAGE}"
 
 
