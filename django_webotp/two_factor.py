@@ -111,7 +111,8 @@ def _work_out_state(request: HttpRequest) -> State:
         allow = webotp_settings.TWO_FACTOR_WITHOUT_PHONE == "allow"
         return State.NOT_NEEDED if allow else State.PENDING
     if _remembered(request, user, phone):
-        mark_verified(request, user, method="device", new_session_key=False)
+        # A new key here too: a partial session planted in a remembered browser stays partial.
+        mark_verified(request, user, method="device")
         return State.VERIFIED
     return State.PENDING
 
@@ -132,16 +133,13 @@ def _signed_in_by_phone(backend_path: str | None) -> bool:
     return isinstance(backend, type) and issubclass(backend, PhoneOTPBackend)
 
 
-def mark_verified(
-    request: HttpRequest, user: Any, *, method: str, new_session_key: bool = True
-) -> None:
+def mark_verified(request: HttpRequest, user: Any, *, method: str) -> None:
     """Record that ``user`` passed the second step in this session.
 
     The session gets a new key first: a session id someone planted or saw while the session was
     only partly signed in is worthless once it is fully signed in (session fixation).
     """
-    if new_session_key:
-        request.session.cycle_key()
+    request.session.cycle_key()
     request.session[VERIFIED_SESSION_KEY] = {
         "user": str(user.pk),
         "method": method,

@@ -120,3 +120,16 @@ def test_a_new_phone_forgets_every_device(client, alice):
     PhoneIdentity.objects.filter(user=alice).update(phone_number="+447400999000")
     sign_out_and_in_again(client)
     assert client.get(PROTECTED).status_code == 302
+
+
+def test_a_partial_session_planted_in_a_remembered_browser_stays_the_attackers_problem(alice):
+    """The attacker has the password, not the phone; the victim's browser is remembered."""
+    victim = Client()
+    finish_remembering(victim)
+    attacker = Client()
+    password_login(attacker)
+    planted = attacker.cookies["sessionid"].value
+    victim.cookies["sessionid"] = planted
+    assert victim.get(PROTECTED).status_code == 200  # the cookie stood in for the code...
+    assert victim.cookies["sessionid"].value != planted  # ...in a session with a new key
+    assert attacker.get(PROTECTED).status_code == 302
