@@ -97,3 +97,22 @@ def test_a_session_signed_in_by_phone_code_needs_no_second_code(alice, backend, 
     request = partial_request(alice)
     request.session["_auth_user_backend"] = backend
     assert get_state(request) is state
+
+
+def queries_for(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_middleware_costs_a_signed_in_session_no_query(client, alice, settings):
+    finish_two_factor(client)
+    settings.WEBOTP_TWO_FACTOR_REQUIRED = True
+    guarded = queries_for(client, "/account/")
+    settings.MIDDLEWARE = [
+        m for m in settings.MIDDLEWARE if m != "django_webotp.middleware.TwoFactorMiddleware"
+    ]
+    assert queries_for(client, "/account/") == guarded
