@@ -12,6 +12,7 @@ urlpatterns = [
     path("pay/", views.pay, name="pay"),
     path("logout/", views.logout_view, name="logout"),
     path("login/", include("django_webotp.urls")),
+    path("api/webotp/", include("django_webotp.api.urls")),
     # Django's own password sign-in; two-step verification follows it where a view requires it.
     path(
         "password-login/",
