@@ -91,6 +91,7 @@ def test_the_middleware_leaves_unmarked_views_alone(alice):
         ("tests.purposes.phone_backends.SitePhoneBackend", State.VERIFIED),
         ("django.contrib.auth.backends.ModelBackend", State.PENDING),
         ("nowhere.Backend", State.PENDING),
+        (None, State.PENDING),  # a session that recorded no backend
     ],
 )
 def test_a_session_signed_in_by_phone_code_needs_no_second_code(alice, backend, state):
