@@ -68,6 +68,8 @@ class ChallengeAdmin(admin.ModelAdmin):
         "phone_number",
         "purpose",
         "user",
+        # What a confirmation confirmed (its digest is not shown: it means nothing to a person).
+        "action_description",
         "status_display",
         "created_at",
         "expires_at",

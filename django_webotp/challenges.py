@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -30,6 +31,7 @@ __all__ = [
     "StartResult",
     "client_ip",
     "deliver_code",
+    "phone_held_by_another",
     "queue_code",
     "resend",
     "sms_domain",
@@ -90,22 +92,41 @@ def render_body(
     domain: str | None = None,
     site: str | None = None,
 ) -> str:
-    """The SMS: the site's template for the human text, then the origin-bound line last.
+    """The SMS: the purpose's template for the human text, then the origin-bound line last.
 
-    ``domain`` and ``site`` (the site name) default to what the request says; a task worker,
-    which has no request, passes the values the request had.
+    Each purpose has its template, ``django_webotp/sms/<purpose>.txt``; a confirmation's states
+    the action (``description``). ``domain`` and ``site`` (the site name) default to what the
+    request says; a task worker, which has no request, passes the values the request had.
     """
     domain = domain or sms_domain(request)
-    code = challenge.make_code()
-    context = {
-        "code": code,
+    context: dict[str, Any] = {
         "domain": domain,
         "site_name": site or site_name(request, domain),
         "challenge": challenge,
+        "description": challenge.action_description,
         "ttl_minutes": max(round(webotp_settings.CODE_TTL / 60), 1),
     }
+    if challenge.purpose == Purpose.PHONE_CHANGE and phone_held_by_another(
+        challenge.phone, challenge.user_id
+    ):
+        # No code: the number is another account's. Only whoever holds the phone reads this, and
+        # the person who typed the number sees the same "code sent" page either way.
+        return render_to_string(PHONE_TAKEN_TEMPLATE, context, request).strip()
+    code = context["code"] = challenge.make_code()
     text = render_to_string(f"django_webotp/sms/{challenge.purpose}.txt", context, request)
     return build_message(text.strip(), domain, code)
+
+
+PHONE_TAKEN_TEMPLATE = "django_webotp/sms/phone_change_taken.txt"
+
+
+def phone_held_by_another(phone_number: str, user_id: Any) -> bool:
+    """Whether an account other than ``user_id``'s has verified this number."""
+    return (
+        PhoneIdentity.objects.filter(phone_number=str(phone_number))
+        .exclude(user_id=user_id)
+        .exists()
+    )
 
 
 def _limit(request: HttpRequest, phone: str, purpose: str, scope: str, rates, value=None):
@@ -122,17 +143,29 @@ def _limit(request: HttpRequest, phone: str, purpose: str, scope: str, rates, va
     return throttle
 
 
-def start(request: HttpRequest, phone_number: str, purpose: str = Purpose.LOGIN) -> StartResult:
+def start(
+    request: HttpRequest,
+    phone_number: str,
+    purpose: str = Purpose.LOGIN,
+    *,
+    user: Any = None,
+    action_digest: str = "",
+    description: str = "",
+) -> StartResult:
     """Check limits, budgets and the bot check; create the challenge and send its code.
 
     The per-IP limit comes first so that a flood from one client neither runs the (possibly
-    remote) bot check nor uses up the victim number's own limit and budget.
+    remote) bot check nor uses up the victim number's own limit and budget. ``user`` is the
+    account the code is for when it is known (two-step verification, a phone change, a
+    confirmation); ``action_digest`` and ``description`` bind a confirmation to its action.
     """
     phone = str(phone_number)
     throttle = _limit(request, phone, purpose, "ip", webotp_settings.RATELIMIT_IP)
     if throttle.limited:
         return StartResult(throttle=throttle)
-    refusal = bot_check_refusal(request, phone)
+    # The bot check (a CAPTCHA) guards anonymous requests; a code for an account someone is
+    # signed in to (with a password, at least) is asked for from pages that carry no widget.
+    refusal = bot_check_refusal(request, phone) if user is None else None
     if refusal:
         return StartResult(refusal=refusal)
     throttle = _limit(
@@ -160,8 +193,11 @@ def start(request: HttpRequest, phone_number: str, purpose: str = Purpose.LOGIN)
     queued = webotp_settings.DELIVERY == "task"
     # Queued sends decide in the worker whether an unknown number gets its SMS, so that both
     # kinds of number go through the same "sending..." step on the code page.
+    # Only a sign-in code to an unknown number (sign-up off) is withheld: the other purposes
+    # send to a number their flow chose (the account's own, or the one being added).
     deliver = fixed is None and (
         queued
+        or purpose != Purpose.LOGIN
         or webotp_settings.SIGNUP
         or PhoneIdentity.objects.filter(phone_number=phone).exists()
     )
@@ -176,7 +212,10 @@ def start(request: HttpRequest, phone_number: str, purpose: str = Purpose.LOGIN)
         max_attempts=webotp_settings.MAX_ATTEMPTS,
         code_length=len(fixed) if fixed is not None else webotp_settings.CODE_LENGTH,
         requesting_ip=client_ip(request),
+        user=user,
         delivery_status=status,
+        action_digest=action_digest,
+        action_description=description,
     )
     failure = None
     if deliver and not queued:
@@ -305,7 +344,14 @@ def resend(request: HttpRequest, challenge: Challenge) -> StartResult:
                 limited=True, retry_after=max(int(cooldown - waited), 1), scope="resend"
             )
         )
-    return start(request, challenge.phone, challenge.purpose)
+    return start(
+        request,
+        challenge.phone,
+        challenge.purpose,
+        user=challenge.user,
+        action_digest=challenge.action_digest,
+        description=challenge.action_description,
+    )
 
 
 def verify_throttle(request: HttpRequest, challenge: Challenge) -> Throttle:

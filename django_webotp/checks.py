@@ -61,6 +61,16 @@ W003 = "WEBOTP_DEV_SIMULATOR is on but django_webotp.dev.urls is not included, s
 E040 = "WEBOTP_DELIVERY must be 'sync' or 'task', not {value!r}."
 E041 = "WEBOTP_DELIVERY is 'task' but no tasks framework is installed."
 W040 = "WEBOTP_DELIVERY is 'task' but the task backend {backend!r} runs tasks inside the request."
+MIDDLEWARE_PATH = "django_webotp.middleware.TwoFactorMiddleware"
+AUTH_MIDDLEWARE_PATH = "django.contrib.auth.middleware.AuthenticationMiddleware"
+E050 = "WEBOTP_TWO_FACTOR_REQUIRED must be True or False, not {value!r}."
+E051 = "WEBOTP_TWO_FACTOR_WITHOUT_PHONE must be 'enroll', 'deny' or 'allow', not {value!r}."
+E052 = "WEBOTP_TWO_FACTOR_REMEMBER_DAYS must be a whole number of days (0: off), not {value!r}."
+E053 = f"{MIDDLEWARE_PATH} must come after {AUTH_MIDDLEWARE_PATH} in MIDDLEWARE."
+W050 = (
+    f"WEBOTP_TWO_FACTOR_REQUIRED is True but {MIDDLEWARE_PATH} is not in MIDDLEWARE, so no view "
+    "requires the second step."
+)
 IMMEDIATE_TASK_BACKENDS = {
     "django.tasks.backends.immediate.ImmediateBackend",
     "django_tasks.backends.immediate.ImmediateBackend",
@@ -392,6 +402,34 @@ def _delivery_problems() -> list:
     return []
 
 
+def _two_factor_problems() -> list[CheckMessage]:
+    from .two_factor import WITHOUT_PHONE_CHOICES
+
+    problems: list[CheckMessage] = []
+    required = webotp_settings.TWO_FACTOR_REQUIRED
+    if not isinstance(required, bool):
+        problems.append(Error(E050.format(value=required), id="webotp.E050"))
+    without = webotp_settings.TWO_FACTOR_WITHOUT_PHONE
+    if without not in WITHOUT_PHONE_CHOICES:
+        problems.append(Error(E051.format(value=without), id="webotp.E051"))
+    days = webotp_settings.TWO_FACTOR_REMEMBER_DAYS
+    if not isinstance(days, int) or isinstance(days, bool) or days < 0:
+        problems.append(Error(E052.format(value=days), id="webotp.E052"))
+    middleware = list(settings.MIDDLEWARE)
+    if MIDDLEWARE_PATH in middleware:
+        if AUTH_MIDDLEWARE_PATH not in middleware[: middleware.index(MIDDLEWARE_PATH)]:
+            problems.append(Error(E053, id="webotp.E053"))
+    elif required is True:
+        problems.append(
+            Warning(
+                W050,
+                hint=f"Add {MIDDLEWARE_PATH!r} to MIDDLEWARE after AuthenticationMiddleware.",
+                id="webotp.W050",
+            )
+        )
+    return problems
+
+
 @register(Tags.security, Tags.compatibility)
 def check_settings(app_configs=None, **kwargs) -> list:
     return [
@@ -407,4 +445,5 @@ def check_settings(app_configs=None, **kwargs) -> list:
         *_dev_errors(),
         *_deployment_warnings(),
         *_delivery_problems(),
+        *_two_factor_problems(),
     ]

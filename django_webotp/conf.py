@@ -108,6 +108,20 @@ DEFAULTS: dict[str, Any] = {
     # Load the Web OTP simulator on the code page, so any desktop browser fills the code from the
     # dev SMS inbox. Development only: needs DEBUG and the django_webotp.dev.urls include.
     "DEV_SIMULATOR": False,
+    # --- Purposes beyond sign-in (docs/purposes.md). ---
+    # Two-step verification after a password login, enforced by
+    # django_webotp.middleware.TwoFactorMiddleware. False: only views marked with
+    # @two_factor_required (or TwoFactorRequiredMixin) need the code. True: every view does,
+    # except @two_factor_exempt ones, Django's @login_not_required ones and logging out.
+    "TWO_FACTOR_REQUIRED": False,
+    # A user with no verified phone number after the password: "enroll" (verify a number now;
+    # it becomes their second factor), "deny" (refused until an administrator adds one), or
+    # "allow" (the password is enough for them).
+    "TWO_FACTOR_WITHOUT_PHONE": "enroll",
+    # Days a browser may skip the code after a person ticks "remember this device"; 0: never.
+    "TWO_FACTOR_REMEMBER_DAYS": 0,
+    # Name of the signed cookie that remembers a device.
+    "TWO_FACTOR_COOKIE_NAME": "webotp_device",
 }
 
 

@@ -30,7 +30,16 @@ __all__ = [
 
 
 class Purpose(models.TextChoices):
+    """What a code is for; each has its own SMS template, ``django_webotp/sms/<value>.txt``.
+
+    A code made for one purpose never verifies for another: the purpose is part of what the code
+    is derived from, and each flow only looks at challenges of its own purpose.
+    """
+
     LOGIN = "login", _("Sign-in")
+    TWO_FACTOR = "two_factor", _("Two-step verification")
+    PHONE_CHANGE = "phone_change", _("Phone number change")
+    CONFIRM = "confirm", _("Action confirmation")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -132,6 +141,8 @@ class ChallengeManager(models.Manager.from_queryset(ChallengeQuerySet)):  # type
         requesting_ip: str | None = None,
         user=None,
         delivery_status: str = DeliveryStatus.PENDING,
+        action_digest: str = "",
+        action_description: str = "",
     ) -> Challenge:
         """Replace any open challenge for this number and purpose with a new one."""
         challenge = self.build(
@@ -143,6 +154,8 @@ class ChallengeManager(models.Manager.from_queryset(ChallengeQuerySet)):  # type
             requesting_ip=requesting_ip,
             user=user,
             delivery_status=delivery_status,
+            action_digest=action_digest,
+            action_description=action_description,
         )
         return self.replace_open(challenge)
 
@@ -157,6 +170,8 @@ class ChallengeManager(models.Manager.from_queryset(ChallengeQuerySet)):  # type
         requesting_ip: str | None = None,
         user=None,
         delivery_status: str = DeliveryStatus.PENDING,
+        action_digest: str = "",
+        action_description: str = "",
     ) -> Challenge:
         """A new challenge, not saved yet: its id, and so its code, exist before its row does."""
         now = timezone.now()
@@ -170,6 +185,8 @@ class ChallengeManager(models.Manager.from_queryset(ChallengeQuerySet)):  # type
             code_length=code_length,
             requesting_ip=requesting_ip,
             delivery_status=delivery_status,
+            action_digest=action_digest,
+            action_description=action_description,
         )
 
     def replace_open(self, challenge: Challenge) -> Challenge:
@@ -242,6 +259,15 @@ class Challenge(models.Model):
         help_text=_("The error code of the provider's latest delivery receipt, if any."),
     )
     requesting_ip = models.GenericIPAddressField(_("requesting IP"), null=True, blank=True)
+    # A confirmation's action (django_webotp.confirm): a keyed digest of exactly what is being
+    # confirmed, which the code is derived from, and the words the SMS and the page show.
+    action_digest = models.CharField(_("action digest"), max_length=64, blank=True, editable=False)
+    action_description = models.CharField(
+        _("action"),
+        max_length=160,
+        blank=True,
+        help_text=_("What a confirmation code confirms, in the words its SMS used."),
+    )
 
     objects = ChallengeManager()
 
@@ -317,7 +343,9 @@ class Challenge(models.Model):
 
     def make_code(self) -> str:
         """The code to send. Computed from SECRET_KEY on demand; never stored."""
-        return make_code(str(self.pk), self.purpose, self.phone, self.code_length)
+        return make_code(
+            str(self.pk), self.purpose, self.phone, self.code_length, self.action_digest
+        )
 
     def verify(self, submitted: str, *, fixed_code: str | None = None) -> Verdict:
         """Judge a submitted code; counts the attempt and uses the challenge up, atomically.
@@ -336,7 +364,12 @@ class Challenge(models.Model):
             correct = codes_equal(fixed_code, submitted)
         else:
             correct = check_code(
-                str(self.pk), self.purpose, self.phone, self.code_length, submitted
+                str(self.pk),
+                self.purpose,
+                self.phone,
+                self.code_length,
+                submitted,
+                self.action_digest,
             )
         for _round in range(self.max_attempts + 1):
             if self.status is not Status.PENDING:

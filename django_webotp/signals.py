@@ -1,7 +1,8 @@
 """Signals for every event in a code's life, for audit logs and alerting.
 
 Each is sent with ``request`` (or None), ``phone_number`` (E.164 string), ``purpose``, and,
-where it applies, ``challenge`` and ``reason``.
+where it applies, ``challenge`` and ``reason``. ``phone_changed`` is sent with ``request``,
+``user``, ``phone_number`` (the new number) and ``old_numbers`` (the numbers it replaced, a list).
 """
 
 from django.dispatch import Signal
@@ -14,6 +15,7 @@ __all__ = [
     "code_requested",
     "code_sent",
     "code_verified",
+    "phone_changed",
     "rate_limited",
 ]
 
@@ -25,3 +27,4 @@ code_rejected = Signal()
 challenge_locked = Signal()
 rate_limited = Signal()
 budget_exceeded = Signal()
+phone_changed = Signal()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .conf import webotp_settings
-from .models import Challenge, DeliveryStatus, PhoneIdentity, Status
+from .models import Challenge, DeliveryStatus, PhoneIdentity, Purpose, Status
 
 task: Callable | None
 try:  # Django >= 6.0
@@ -27,7 +27,7 @@ except ImportError:
         task = None
         TASKS_PACKAGE = None
 
-__all__ = ["DEFAULT_TASK_BACKEND", "TASKS_AVAILABLE", "TASKS_PACKAGE", "send_code"]
+__all__ = ["DEFAULT_TASK_BACKEND", "TASKS_AVAILABLE", "TASKS_PACKAGE", "send_code", "send_notice"]
 
 #: Whether a tasks framework is importable (``WEBOTP_DELIVERY = "task"`` needs one).
 TASKS_AVAILABLE = task is not None
@@ -58,7 +58,7 @@ def send_code(challenge_id: str, domain: str, site: str) -> str:
     challenge = Challenge.objects.get(pk=challenge_id)
     if challenge.status is not Status.PENDING:
         return "skipped"  # replaced or expired while queued: stays "not sent yet"
-    if not webotp_settings.SIGNUP and not _known(challenge):
+    if challenge.purpose == Purpose.LOGIN and not webotp_settings.SIGNUP and not _known(challenge):
         # Decided here rather than in the request, so an unknown number's code page goes
         # through the same "sending..." step as a known one's.
         Challenge.objects.filter(pk=challenge.pk).update(delivery_status=DeliveryStatus.SUPPRESSED)
@@ -69,3 +69,11 @@ def send_code(challenge_id: str, domain: str, site: str) -> str:
 
 def _known(challenge: Challenge) -> bool:
     return PhoneIdentity.objects.filter(phone_number=challenge.phone_number).exists()
+
+
+@_decorate
+def send_notice(to: str, body: str) -> str:
+    """Send an SMS that carries no code (such as "your number was changed"); at least once."""
+    from .phone_change import send_notice as send_now
+
+    return "sent" if send_now(to, body) else "failed"

@@ -33,6 +33,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-step verification after a password login (docs/purposes.md).
+    "django_webotp.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -90,3 +92,8 @@ WEBOTP_SMS_FILE_PATH = BASE_DIR / "sms-outbox"
 WEBOTP_DEV_SIMULATOR = True
 WEBOTP_SITE_NAME = "Example"
 PHONENUMBER_DEFAULT_REGION = "GB"
+# Two-step verification after a password sign-in (/password-login/): only the views marked
+# @two_factor_required ask for the code here (/protected/); a browser can be remembered for a week.
+WEBOTP_TWO_FACTOR_REQUIRED = False
+WEBOTP_TWO_FACTOR_WITHOUT_PHONE = "enroll"
+WEBOTP_TWO_FACTOR_REMEMBER_DAYS = 7

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -12,7 +13,6 @@ from django.views.decorators.http import require_GET
 
 from ..conf import webotp_settings
 from ..models import Challenge
-from ..views import SESSION_KEY
 from . import inbox
 
 __all__ = ["inbox_view", "simulator_messages"]
@@ -30,6 +30,7 @@ def debug_only(view):
     return wrapper
 
 
+@login_not_required  # public while DEBUG is on, even to a partly signed-in session
 @never_cache
 @require_GET
 @debug_only
@@ -62,6 +63,7 @@ def _as_json(message: inbox.InboxMessage) -> dict:
     }
 
 
+@login_not_required  # public while DEBUG is on, even to a partly signed-in session
 @never_cache
 @require_GET
 @debug_only
@@ -71,11 +73,10 @@ def simulator_messages(request: HttpRequest) -> JsonResponse:
     "Since the code was requested", not "since the page loaded": the dev backends deliver the
     SMS before the code page even loads, whereas a real one takes seconds to arrive.
     """
-    state = request.session.get(SESSION_KEY) or {}
-    phone = state.get("phone")
-    challenge = Challenge.objects.filter(pk=state.get("challenge")).first() if phone else None
+    challenge = _newest_session_challenge(request)
     if challenge is None:
         return JsonResponse({"phone": None, "messages": []})
+    phone = challenge.phone
     since = challenge.created_at.timestamp()
     found = [
         message
@@ -83,3 +84,15 @@ def simulator_messages(request: HttpRequest) -> JsonResponse:
         if message.to == phone and message.sent_at and message.sent_at.timestamp() >= since
     ]
     return JsonResponse({"phone": phone, "messages": [_as_json(m) for m in reversed(found)]})
+
+
+def _newest_session_challenge(request: HttpRequest) -> Challenge | None:
+    """The newest challenge any code page of this session waits for (sign-in or another purpose)."""
+    from ..purpose_views import CODE_SESSION_KEYS
+
+    ids = []
+    for key in CODE_SESSION_KEYS:
+        state = request.session.get(key) or {}
+        if state.get("phone") and state.get("challenge"):
+            ids.append(state["challenge"])
+    return Challenge.objects.filter(pk__in=ids).order_by("-created_at").first() if ids else None
