@@ -156,3 +156,9 @@ def test_failed_delivery_signal(settings, events):
         ("code_requested", None),
         ("code_failed", "timeout"),
     ]
+
+
+def test_the_sms_is_plain_text_not_html_escaped(settings):
+    settings.WEBOTP_SITE_NAME = "Smith & Sons <Shop>"
+    challenges.start(request(), PHONE)
+    assert "is your Smith & Sons <Shop> sign-in code." in last_message().body
