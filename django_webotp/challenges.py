@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import budgets, signals
@@ -308,20 +309,21 @@ def _announce(
 def queue_code(challenge: Challenge, request: HttpRequest) -> str | None:
     """Enqueue the send (``WEBOTP_DELIVERY = "task"``) once the challenge is committed.
 
-    The worker has no request, so the SMS's host and site name are worked out here and passed
-    on; the code itself is not: the worker derives it, so no queue ever holds it. Returns an
+    The worker has no request, so the SMS's host, site name and language are worked out here and
+    passed on; the code itself is not: the worker derives it, so no queue ever holds it. Returns an
     error reason when the queue refused the task (the challenge is then closed as failed).
     """
     from .tasks import send_code
 
     domain = sms_domain(request)
     name = site_name(request, domain)
+    language = get_language()
 
     failure: list[str | None] = []
 
     def enqueue() -> None:
         try:
-            send_code.enqueue(str(challenge.pk), domain, name)
+            send_code.enqueue(str(challenge.pk), domain, name, language)
         except ImproperlyConfigured:
             raise
         except Exception as exc:  # the queue is down: say so now, not "sending..." forever

@@ -9,6 +9,9 @@ enqueues ``send_code``; a worker sends the SMS and records the outcome on the ch
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
+
+from django.utils import translation
 
 from .conf import webotp_settings
 from .models import Challenge, DeliveryStatus, PhoneIdentity, Purpose, Status
@@ -43,8 +46,12 @@ _decorate: Callable = task if task is not None else _unavailable
 
 
 @_decorate
-def send_code(challenge_id: str, domain: str, site: str) -> str:
+def send_code(challenge_id: str, domain: str, site: str, language: str | None = None) -> str:
     """Send a queued challenge's code and record the outcome; returns the delivery status.
+
+    ``language`` is the one the request was answered in, so that the SMS speaks it too (a
+    worker has no request to read it from); None, as in tasks queued before it was passed,
+    keeps the worker's own.
 
     Safe to run twice (queues deliver at least once): only the run whose UPDATE takes the
     challenge out of "queued" sends. A challenge replaced or expired before a worker got to it
@@ -63,7 +70,8 @@ def send_code(challenge_id: str, domain: str, site: str) -> str:
         # through the same "sending..." step as a known one's.
         Challenge.objects.filter(pk=challenge.pk).update(delivery_status=DeliveryStatus.SUPPRESSED)
         return DeliveryStatus.SUPPRESSED
-    error = deliver_code(challenge, None, domain=domain, site=site)
+    with translation.override(language) if language else nullcontext():
+        error = deliver_code(challenge, None, domain=domain, site=site)
     return DeliveryStatus.FAILED if error else DeliveryStatus.SENT
 
 

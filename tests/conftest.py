@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from django_webotp import sms
 
@@ -11,3 +12,10 @@ def _fresh_state():
     cache.clear()
     yield
     sms.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """LocaleMiddleware leaves a request's language active in the thread: not into the next test."""
+    with translation.override(translation.get_language()):
+        yield

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
+from django.utils import translation
 
 from django_webotp import signals, sms
 from django_webotp.exceptions import SmsDeliveryError
@@ -210,6 +211,32 @@ def test_a_failing_provider_closes_the_challenge_and_says_so_everywhere(
     refused = client.post(VERIFY, {"code": challenge.make_code()})
     assert refused.status_code == 400
     assert "We could not send this code" in refused.content.decode()
+
+
+def test_the_worker_writes_the_sms_in_the_language_of_the_request(
+    client, queue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(LOGIN, {"phone_number": PHONE}, headers={"accept-language": "es"})
+    [queued] = queue.results
+    with translation.override("en"):  # the worker's own language, which has no say here
+        assert run_worker(queue) == [DeliveryStatus.SENT]
+    code = last_code(PHONE)
+    assert sms.outbox[0].body == f"{code} es tu clave de acceso a Example.\n\n@testserver #{code}"
+    assert queued.args[3] == "es"
+
+
+def test_a_task_queued_without_a_language_writes_in_the_workers(
+    client, queue, django_capture_on_commit_callbacks
+):
+    """Tasks enqueued by an earlier release carry no language: the worker's own is used."""
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(LOGIN, {"phone_number": PHONE}, headers={"accept-language": "es"})
+    [queued] = queue.results
+    queue.clear()
+    with translation.override("en"):
+        assert queued.task.call(*queued.args[:3]) == DeliveryStatus.SENT
+    assert sms.outbox[0].body.startswith(f"{last_code(PHONE)} is your Example sign-in code.")
 
 
 @pytest.mark.django_db(transaction=True)  # autocommit, as in production: on_commit runs at once

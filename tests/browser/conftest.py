@@ -48,14 +48,16 @@ def chromium():
 
 @pytest.fixture
 def new_page(chromium, live_server):
-    """``new_page(viewport=..., javascript=True, init_script=None)``: a page in a fresh context."""
+    """``new_page(viewport=..., javascript=True, init_script=None, locale=None)``: a page in a
+    fresh context; ``locale`` ("es-ES") is the browser's language, sent as Accept-Language."""
     contexts = []
 
-    def make(viewport=None, javascript=True, init_script=None):
+    def make(viewport=None, javascript=True, init_script=None, locale=None):
         context = chromium.new_context(
             base_url=live_server.url,
             viewport=viewport or DESKTOP_VIEWPORT,
             java_script_enabled=javascript,
+            **({"locale": locale} if locale else {}),
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)

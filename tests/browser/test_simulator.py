@@ -143,6 +143,32 @@ def test_a_malformed_or_foreign_sms_is_ignored_like_chrome_does(new_page, live_s
     expect(page.locator("#signed-in-as")).to_have_text(f"Signed in as {TEST_NUMBER}.")
 
 
+def test_a_spanish_browser_gets_the_simulator_in_spanish(new_page, live_server):
+    """The bar's text comes translated from the server, placeholders filled in by the script."""
+    page = new_page(init_script=OUTCOMES, locale="es-ES")
+    page.goto(reverse("webotp:login"))
+    page.get_by_label("Número de teléfono").fill(TEST_NUMBER)
+    page.get_by_role("button", name="Envíame un código").click()
+    bar = page.get_by_role("region", name="Simulador de Web OTP")
+    expect(bar.get_by_role("status")).to_have_text(f"Esperando un SMS para {TEST_NUMBER}…")
+
+    sms.outbox.append(
+        sms.SmsMessage(to=TEST_NUMBER, body=f"Code {TEST_CODE}\n\n@example.com #{TEST_CODE}")
+    )
+    expect(bar.get_by_role("listitem")).to_have_text(
+        "SMS ignorado, como haría Chrome: está vinculado a example.com, y esta página está en "
+        "localhost."
+    )
+    sms.outbox.append(
+        sms.SmsMessage(to=TEST_NUMBER, body=f"Code {TEST_CODE}\n\n@localhost #{TEST_CODE}")
+    )
+    expect(bar.get_by_role("status")).to_have_text(f"¿Usar el código {TEST_CODE} del SMS?")
+    port = live_server.url.rsplit(":", 1)[1]
+    expect(bar).to_contain_text(f"nunca completa una página cuya dirección tiene puerto (:{port})")
+    bar.get_by_role("button", name="Permitir").click()
+    expect(page.locator("#signed-in-as")).to_have_text(f"Sesión iniciada como {TEST_NUMBER}.")
+
+
 def test_the_code_page_with_the_simulator_is_accessible(page):
     start_sign_in(page, PHONE)
     expect(simulator_bar(page).get_by_role("button", name="Allow")).to_be_visible()

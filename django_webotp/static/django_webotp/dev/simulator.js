@@ -10,6 +10,8 @@
  * - it asks "Use code 123456 from SMS?" and resolves {type: "otp", code} on Allow, rejects with
  *   NotAllowedError on Deny, and with AbortError when the page's signal aborts.
  * Unlike real Chrome it also fills a page whose address has a port (localhost:8000), and says so.
+ * Its text comes translated from the server, as JSON in the data-strings attribute (%(name)s
+ * placeholders), so that no inline script or JavaScript catalog is needed.
  */
 (function () {
   "use strict";
@@ -20,7 +22,21 @@
     return;
   }
   var inboxUrl = script.getAttribute("data-inbox-url");
+  var strings = {};
+  try {
+    strings = JSON.parse(script.getAttribute("data-strings") || "{}");
+  } catch (error) {
+    // Unreadable text: the bar shows its keys instead, and the simulator still works.
+  }
   var POLL_MS = 1000;
+
+  // The translated text for key, its %(name)s placeholders filled from params.
+  function t(key, params) {
+    var text = typeof strings[key] === "string" ? strings[key] : key;
+    return text.replace(/%\((\w+)\)s/g, function (placeholder, name) {
+      return params && name in params ? String(params[name]) : placeholder;
+    });
+  }
 
   function element(tag, className, text) {
     var node = document.createElement(tag);
@@ -36,10 +52,10 @@
   // The bar at the bottom of the page: what the simulator is doing, and the consent question.
   function makeBar() {
     var bar = element("section", "webotp-sim");
-    bar.setAttribute("aria-label", "Web OTP simulator");
-    var title = element("p", "webotp-sim-title", "Web OTP simulator (development only)");
+    bar.setAttribute("aria-label", t("region"));
+    var title = element("p", "webotp-sim-title", t("title"));
     if (inboxUrl) {
-      var link = element("a", "", "Dev SMS inbox");
+      var link = element("a", "", t("inbox"));
       link.href = inboxUrl;
       link.target = "_blank";
       title.appendChild(document.createTextNode(" · "));
@@ -55,8 +71,8 @@
     var buttons = element("div", "webotp-sim-buttons");
     buttons.setAttribute("role", "group");
     buttons.setAttribute("aria-labelledby", status.id);
-    var allow = element("button", "webotp-sim-allow", "Allow");
-    var deny = element("button", "webotp-sim-deny", "Deny");
+    var allow = element("button", "webotp-sim-allow", t("allow"));
+    var deny = element("button", "webotp-sim-deny", t("deny"));
     allow.type = deny.type = "button";
     buttons.appendChild(allow);
     buttons.appendChild(deny);
@@ -95,7 +111,7 @@
       ask: function (code, warning, callback) {
         answer = callback;
         focusBefore = document.activeElement;
-        status.textContent = "Use code " + code + " from SMS?";
+        status.textContent = t("ask", { code: code });
         note.textContent = warning;
         note.hidden = !warning;
         ask.hidden = false;
@@ -113,13 +129,13 @@
   function reasonToIgnore(message) {
     var bound = message.origin_bound;
     if (!bound) {
-      return "its last line \u201c" + message.last_line + "\u201d is not \u201c@host #code\u201d.";
+      return t("not_bound", { line: message.last_line });
     }
     if (bound.host !== location.hostname) {
-      return "it is bound to " + bound.host + ", and this page is on " + location.hostname + ".";
+      return t("other_host", { bound: bound.host, host: location.hostname });
     }
     if (bound.embedded_host) {
-      return "it is meant for an iframe on " + bound.embedded_host + ".";
+      return t("iframe", { embedded: bound.embedded_host });
     }
     return "";
   }
@@ -128,8 +144,7 @@
     if (!location.port) {
       return "";
     }
-    return "Real Chrome would not fill this code: it never fills a page whose address has a port (:" +
-      location.port + ").";
+    return t("port", { port: location.port });
   }
 
   function request(signal) {
@@ -153,7 +168,7 @@
         }
         finish();
         bar.dismiss();
-        bar.say("The page stopped waiting for an SMS (AbortError).");
+        bar.say(t("aborted"));
         reject(new DOMException("The request was aborted.", "AbortError"));
       }
 
@@ -164,10 +179,10 @@
           }
           finish();
           if (allowed) {
-            bar.say("Code " + code + " given to the page.");
+            bar.say(t("given", { code: code }));
             resolve({ id: "", type: "otp", code: code });
           } else {
-            bar.say("Denied: the page got NotAllowedError. Type the code yourself.");
+            bar.say(t("denied"));
             reject(new DOMException("The user denied the request.", "NotAllowedError"));
           }
         });
@@ -184,7 +199,7 @@
           if (!reason) {
             return message.origin_bound.code;
           }
-          bar.note("Ignored an SMS, as Chrome would: " + reason);
+          bar.note(t("ignored", { reason: reason }));
         }
         return null;
       }
@@ -207,13 +222,12 @@
               offer(code);
               return;
             }
-            bar.say(data.phone ? "Waiting for an SMS to " + data.phone + "\u2026"
-                               : "No code was requested in this browser session.");
+            bar.say(data.phone ? t("waiting_for", { phone: data.phone }) : t("no_request"));
             timer = setTimeout(poll, POLL_MS);
           })
           .catch(function (error) {
             if (!done) {
-              bar.say("The dev SMS inbox did not answer (" + error.message + "); trying again.");
+              bar.say(t("no_answer", { error: error.message }));
               timer = setTimeout(poll, POLL_MS);
             }
           });
@@ -227,7 +241,7 @@
       if (signal) {
         signal.addEventListener("abort", onAbort);
       }
-      bar.say("Waiting for an SMS\u2026");
+      bar.say(t("waiting"));
       poll();
     });
   }

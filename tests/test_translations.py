@@ -1,0 +1,287 @@
+"""The Spanish translation: complete and compiled, and what a Spanish-speaking person reads.
+
+A browser that asks for Spanish (Accept-Language, read by the example's LocaleMiddleware) gets
+the pages, the JSON API's messages and the SMS in Spanish.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+import django_webotp
+from django_webotp import sms
+from django_webotp.challenges import render_body
+from django_webotp.models import Challenge
+from django_webotp.sms_format import build_message, is_gsm7, sms_segments
+from django_webotp.testing import last_code
+from tests.api.conftest import Api
+
+PHONE = "+447911123456"
+LOGIN = reverse("webotp:login")
+VERIFY = reverse("webotp:verify")
+RESEND = reverse("webotp:resend")
+STATUS = reverse("webotp:status")
+
+APP = Path(django_webotp.__file__).parent
+EXAMPLE = Path(settings.BASE_DIR)  # example_project/
+CATALOGS = sorted([*APP.glob("locale/*/LC_MESSAGES/django.po")]) + sorted(
+    EXAMPLE.glob("locale/*/LC_MESSAGES/django.po")
+)
+SMS_TEMPLATES = sorted(path.name for path in APP.glob("templates/django_webotp/sms/*.txt"))
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+# %(name)s / %(n)d placeholders (blocktranslate's {{ name }} reaches the catalog as %(name)s)
+# and HTML tags: a translation must keep exactly the ones its msgid has.
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|<[^>]+>")
+
+
+def spanish(client: Client) -> Client:
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "es"
+    return client
+
+
+@pytest.fixture
+def es(client):
+    """The test client of a browser set to Spanish."""
+    return spanish(client)
+
+
+def text(response) -> str:
+    """The page as a person reads it: tags dropped, whitespace collapsed."""
+    body = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return " ".join(html.unescape(body).split())
+
+
+# --- the catalogs ----------------------------------------------------------------------------
+
+
+def test_every_language_the_example_offers_has_catalogs():
+    for language in LANGUAGES:
+        if language != "en":
+            assert (APP / f"locale/{language}/LC_MESSAGES/django.po").exists()
+            assert (EXAMPLE / f"locale/{language}/LC_MESSAGES/django.po").exists()
+    assert len(CATALOGS) >= 2
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: str(p.relative_to(p.parents[4])))
+def test_every_message_is_translated_and_none_is_fuzzy(path):
+    catalog = polib.pofile(str(path))
+    assert not catalog.metadata_is_fuzzy  # msgfmt would drop a fuzzy header, plural rules too
+    assert catalog.fuzzy_entries() == [], "run bash scripts/messages, then review these"
+    assert [entry.msgid for entry in catalog.untranslated_entries()] == []
+    plurals = int(re.search(r"nplurals=(\d+)", catalog.metadata["Plural-Forms"]).group(1))
+    for entry in catalog:
+        if entry.msgid_plural:
+            assert sorted(entry.msgstr_plural) == list(range(plurals)), entry.msgid
+            translations = list(entry.msgstr_plural.values())
+        else:
+            translations = [entry.msgstr]
+        for translated in translations:
+            assert translated.strip(), entry.msgid
+            expected = sorted(PLACEHOLDER.findall(entry.msgid))
+            assert sorted(PLACEHOLDER.findall(translated)) == expected, entry.msgid
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: str(p.relative_to(p.parents[4])))
+def test_the_compiled_catalog_matches_its_source(path):
+    """The .mo says what the .po says: nobody edited one and forgot to run scripts/messages."""
+
+    def messages(catalog):
+        found = {}
+        for entry in catalog:
+            key = (entry.msgctxt, entry.msgid, entry.msgid_plural)
+            plural = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+            found[key] = plural if entry.msgid_plural else entry.msgstr
+        return found
+
+    compiled = path.with_suffix(".mo")
+    assert compiled.exists(), f"{compiled} is missing: run bash scripts/messages"
+    source = messages(entry for entry in polib.pofile(str(path)) if entry.translated())
+    assert messages(polib.mofile(str(compiled))) == source
+
+
+# --- the pages -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_phone_page_in_spanish(es):
+    response = es.get(LOGIN)
+    assert response["Content-Language"] == "es"
+    assert '<html lang="es">' in response.content.decode()
+    page = text(response)
+    assert "Inicia sesión con tu teléfono" in page
+    assert "Te enviaremos un código por SMS. Sin contraseñas." in page
+    assert "Número de teléfono" in page
+    assert "Incluye el código de país, por ejemplo +52 para México." in page
+    assert "Envíame un código" in page
+    assert "Send me a code" not in page
+
+
+@pytest.mark.django_db
+def test_a_wrong_phone_number_is_explained_in_spanish(es):
+    response = es.post(LOGIN, {"phone_number": "12"})
+    assert response.status_code == 400
+    assert (
+        "Ingresa un número de teléfono válido, con el código de país (por ejemplo, +52)."
+        in text(response)
+    )
+
+
+@pytest.mark.django_db
+def test_the_code_page_and_its_errors_in_spanish(es):
+    es.post(LOGIN, {"phone_number": PHONE})
+    page = text(es.get(VERIFY))
+    assert "Ingresa tu código" in page
+    assert f"Te enviamos un código por SMS al {PHONE}." in page
+    assert "Código del SMS" in page
+    assert "¿No te llegó el SMS?" in page
+    assert re.search(r"\(disponible en \d+ segundos\)", page)
+    assert "Usar otro número" in page
+
+    wrong = "000000" if last_code(PHONE) != "000000" else "111111"
+    response = es.post(VERIFY, {"code": wrong})
+    assert response.status_code == 400
+    assert "Ese código no es correcto. Te quedan 4 intentos." in text(response)
+    response = es.post(VERIFY, {"code": "12"})
+    assert "El código tiene 6 dígitos." in text(response)
+    for _ in range(3):
+        response = es.post(VERIFY, {"code": wrong})
+    assert "Ese código no es correcto. Te queda 1 intento." in text(response)
+
+
+@pytest.mark.django_db
+def test_the_429_page_in_spanish(es):
+    es.post(LOGIN, {"phone_number": PHONE})
+    response = es.post(RESEND)  # before the resend cooldown is over
+    assert response.status_code == 429
+    page = text(response)
+    assert "Demasiadas solicitudes" in page
+    assert re.search(r"Espera \d+ segundos? antes de volver a intentarlo\.", page)
+    assert "Volver al inicio de sesión" in page
+
+
+@pytest.mark.django_db
+def test_the_status_poll_answers_in_spanish(es):
+    """webotp.js shows the status endpoint's own message: it must be in the page's language."""
+    assert es.get(STATUS).json()["message"] == (
+        "Tu solicitud para iniciar sesión expiró. Vuelve a ingresar tu número de teléfono."
+    )
+    es.post(LOGIN, {"phone_number": PHONE})
+    assert es.get(STATUS).json() == {"state": "sent", "message": "Tu código va en camino."}
+
+
+@pytest.mark.django_db
+def test_the_example_site_in_spanish(es):
+    page = text(es.get(reverse("home")))
+    assert "No has iniciado sesión." in page
+    assert "Inicia sesión con tu teléfono" in page
+    assert "Cuenta" in page
+
+
+@pytest.mark.django_db
+def test_english_is_still_the_default(client):
+    response = client.get(LOGIN)
+    assert '<html lang="en">' in response.content.decode()
+    assert "Sign in with your phone" in text(response)
+
+
+@pytest.mark.django_db
+def test_the_admin_dashboard_in_spanish(admin_client):
+    page = text(spanish(admin_client).get(reverse("admin:django_webotp_challenge_dashboard")))
+    assert "Códigos e inicios de sesión por día (últimos 14 días)" in page
+    # The column headers are counts ("Enviados"), the status choices single values ("Enviado").
+    assert "Solicitados Enviados Fallidos Verificados" in page
+
+
+@pytest.mark.django_db
+def test_the_dev_inbox_and_the_simulator_in_spanish(es, settings):
+    settings.DEBUG = True
+    settings.WEBOTP_DEV_SIMULATOR = True
+    assert "Aún no hay SMS." in text(es.get(reverse("webotp_dev:inbox")))
+    es.post(LOGIN, {"phone_number": PHONE})
+    page = es.get(VERIFY).content.decode()
+    strings = json.loads(html.unescape(re.search(r'data-strings="([^"]*)"', page).group(1)))
+    assert strings["ask"] == "¿Usar el código %(code)s del SMS?"
+    assert strings["allow"] == "Permitir"
+    assert "<script>" not in page  # still no inline script
+
+
+# --- the SMS ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_sms_is_in_the_language_of_the_page(es):
+    es.post(LOGIN, {"phone_number": PHONE})
+    code = last_code(PHONE)
+    [message] = sms.outbox
+    assert message.body == f"{code} es tu clave de acceso a Example.\n\n@testserver #{code}"
+
+
+@pytest.mark.django_db
+def test_the_spanish_sign_in_sms_is_one_gsm7_segment():
+    challenge = Challenge.objects.issue(PHONE, ttl=300, max_attempts=5, code_length=6)
+    with translation.override("es"):
+        body = render_body(challenge, None, domain="example.com", site="Example")
+    code = challenge.make_code()
+    assert body == f"{code} es tu clave de acceso a Example.\n\n@example.com #{code}"
+    assert is_gsm7(body)  # a single á, í, ó or ú would make it UCS-2: 70 characters a segment
+    assert sms_segments(body) == 1
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("template", SMS_TEMPLATES)
+def test_every_sms_template_is_one_gsm7_segment_in_every_language(template, language):
+    context = {
+        "code": "12345678",
+        "domain": "accounts.example.com",
+        "site_name": "Example Store",
+        "ttl_minutes": 10,
+    }
+    with translation.override(language):
+        human = render_to_string(f"django_webotp/sms/{template}", context).strip()
+    body = build_message(human, "accounts.example.com", "12345678")
+    assert is_gsm7(body), body
+    assert sms_segments(body) == 1, body
+
+
+# --- the JSON API ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def api_es() -> Api:
+    return Api(spanish(Client(enforce_csrf_checks=True)))
+
+
+@pytest.mark.django_db
+def test_the_api_error_messages_in_spanish(api_es):
+    response = api_es.start("12")
+    assert response.json()["error"] == "invalid_phone"
+    assert response.json()["message"] == (
+        "Ingresa un número de teléfono válido, con el código de país (por ejemplo, +52)."
+    )
+    api_es.start(PHONE)
+    wrong = "000000" if last_code(PHONE) != "000000" else "111111"
+    response = api_es.verify(wrong)
+    assert response.json()["message"] == "Ese código no es correcto. Te quedan 4 intentos."
+    response = api_es.resend()
+    assert response.json()["error"] == "rate_limited"
+    assert re.fullmatch(
+        r"Espera \d+ segundos? antes de volver a intentarlo\.", response.json()["message"]
+    )
+    response = api_es.client.post(reverse("webotp_api:start"), {"phone_number": PHONE})
+    assert response.json()["error"] == "csrf_failed"
+    assert response.json()["message"] == (
+        "Falta el token de seguridad de esta solicitud o está vencido. Recarga la página e "
+        "inténtalo de nuevo."
+    )
