@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from . import budgets, signals
+from . import budgets, links, signals
 from .conf import webotp_settings
 from .exceptions import SmsDeliveryError
 from .models import Challenge, DeliveryStatus, PhoneIdentity, Purpose, Verdict
 from .sms import SmsMessage, get_connection
-from .sms_format import build_message
+from .sms_format import build_message, sms_segments
 from .test_numbers import fixed_code, log_use
 from .throttling import Throttle, hash_phone, hit
 
@@ -92,20 +92,35 @@ def render_body(
 ) -> str:
     """The SMS: the site's template for the human text, then the origin-bound line last.
 
+    With WEBOTP_LINK a sign-in SMS also carries its one-tap link (after the text, unless the
+    template puts ``{{ link }}`` somewhere itself); WEBOTP_EMBEDDED_DOMAIN and
+    WEBOTP_ANDROID_APP_HASH extend the last line (see sms_format).
+
     ``domain`` and ``site`` (the site name) default to what the request says; a task worker,
     which has no request, passes the values the request had.
     """
     domain = domain or sms_domain(request)
     code = challenge.make_code()
+    link = links.sms_link(challenge, request, code, domain)
     context = {
         "code": code,
         "domain": domain,
         "site_name": site or site_name(request, domain),
         "challenge": challenge,
         "ttl_minutes": max(round(webotp_settings.CODE_TTL / 60), 1),
+        "link": link,
     }
-    text = render_to_string(f"django_webotp/sms/{challenge.purpose}.txt", context, request)
-    return build_message(text.strip(), domain, code)
+    rendered = render_to_string(f"django_webotp/sms/{challenge.purpose}.txt", context, request)
+    text = str(rendered).strip()
+    if link and link not in text:  # a template may place {{ link }} itself
+        text = f"{text}\n{link}"
+    app_hash = webotp_settings.ANDROID_APP_HASH or None
+    body = build_message(
+        text, domain, code, webotp_settings.EMBEDDED_DOMAIN or None, trailing_text=app_hash
+    )
+    if app_hash and sms_segments(body) > 1:
+        logger.warning("The SMS is over 140 bytes, so Android's SMS Retriever will ignore it.")
+    return body
 
 
 def _limit(request: HttpRequest, phone: str, purpose: str, scope: str, rates, value=None):

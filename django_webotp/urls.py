@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import link_views, views
 
 app_name = "webotp"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("verify/", views.VerifyView.as_view(), name="verify"),
     path("resend/", views.ResendView.as_view(), name="resend"),
     path("status/", views.StatusView.as_view(), name="status"),
+    path("c/<str:token>/", link_views.LinkView.as_view(), name="link"),
 ]
