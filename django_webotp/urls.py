@@ -9,5 +9,6 @@ urlpatterns = [
     path("verify/", views.VerifyView.as_view(), name="verify"),
     path("resend/", views.ResendView.as_view(), name="resend"),
     path("status/", views.StatusView.as_view(), name="status"),
+    path("c/", link_views.LinkConfirmView.as_view(), name="link_confirm"),
     path("c/<str:token>/", link_views.LinkView.as_view(), name="link"),
 ]

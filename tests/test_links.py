@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
 PHONE = "+447400123456"
 LOGIN = reverse("webotp:login")
 VERIFY = reverse("webotp:verify")
+CONFIRM = reverse("webotp:link_confirm")
 
 
 @pytest.fixture(autouse=True)
@@ -176,18 +177,27 @@ def test_the_link_page_url_holds_no_code():
     assert challenge.make_code() not in url
 
 
-# --- the page: opening it changes nothing ------------------------------------------------------
+# --- the link: opening it changes nothing --------------------------------------------------------
+
+
+def opened(path: str, browser: Client | None = None) -> Client:
+    """A browser (a fresh one unless given) that has opened the link ``path``."""
+    browser = browser or Client()
+    response = browser.get(path)
+    assert response.status_code == 302, response.content
+    assert response["Location"] == CONFIRM
+    return browser
 
 
 def test_opening_the_link_shows_a_confirm_button_and_signs_nobody_in(client):
     challenge = start(client)
     path, code = link_parts()
-    phone_browser = Client()
-    response = phone_browser.get(path)
+    phone_browser = opened(path)
+    response = phone_browser.get(CONFIRM)
     assert response.status_code == 200
     html = response.content.decode()
     assert 'method="post"' in html
-    assert f'action="{path}"' in html
+    assert f'action="{CONFIRM}"' in html
     assert "data-webotp-link" in html
     assert 'autocomplete="one-time-code"' in html
     assert "+44 ••• 456" in html
@@ -200,30 +210,50 @@ def test_opening_the_link_shows_a_confirm_button_and_signs_nobody_in(client):
     assert challenge.attempts == 0
 
 
-@pytest.mark.parametrize("method", ["get", "head", "post"])
-def test_every_answer_carries_no_referrer_and_no_cache(client, method):
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_the_link_answers_no_referrer_and_no_cache(client, method):
+    start(client)
+    path, _code = link_parts()
+    response = getattr(Client(), method)(path)
+    assert response.status_code == 302
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "no-cache" in response["Cache-Control"]
+    assert Client().post(path).status_code == 405  # nothing to post to a token's URL
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_confirmation_page_is_same_origin_and_no_cache(client, method):
+    # Not no-referrer: under it browsers POST the form with "Origin: null", which Django's CSRF
+    # protection refuses (tests/browser/test_links.py shows the POST going through).
     start(client)
     path, code = link_parts()
-    response = getattr(Client(), method)(path, {"code": code} if method == "post" else {})
+    response = getattr(opened(path), method)(CONFIRM, {"code": code} if method == "post" else {})
     assert response.status_code in (200, 302)
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-cache" in response["Cache-Control"]
 
 
-# --- the page: the POST signs in ---------------------------------------------------------------
+def test_the_site_wide_policy_does_not_change_the_link_pages(client, settings):
+    settings.SECURE_REFERRER_POLICY = "unsafe-url"
+    start(client)
+    path, _code = link_parts()
+    assert Client().get(path)["Referrer-Policy"] == "no-referrer"
+    assert opened(path).get(CONFIRM)["Referrer-Policy"] == "same-origin"
+
+
+# --- the confirmation: the POST signs in ---------------------------------------------------------
 
 
 def test_confirming_signs_in_the_browser_that_opened_the_link(client):
     challenge = start(client)
     path, code = link_parts()
-    phone_browser = Client()
-    phone_browser.get(path)
-    response = phone_browser.post(path, {"code": code})
+    phone_browser = opened(path)
+    response = phone_browser.post(CONFIRM, {"code": code})
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
-    assert response["Referrer-Policy"] == "no-referrer"
     user = PhoneIdentity.objects.get(phone_number=PHONE).user
     assert phone_browser.session[SESSION_KEY] == str(user.pk)
+    assert "webotp_link" not in phone_browser.session
     assert SESSION_KEY not in client.session  # the desktop that asked is not signed in
     challenge.refresh_from_db()
     assert challenge.consumed_at is not None
@@ -232,25 +262,36 @@ def test_confirming_signs_in_the_browser_that_opened_the_link(client):
 def test_a_link_works_once(client):
     start(client)
     path, code = link_parts()
-    assert Client().post(path, {"code": code}).status_code == 302
-    again = Client().post(path, {"code": code})
-    assert again.status_code == 410
-    assert "already been used" in again.content.decode()
-    assert again["Referrer-Policy"] == "no-referrer"
-    assert Client().get(path).status_code == 410
+    assert opened(path).post(CONFIRM, {"code": code}).status_code == 302
+    again = Client()
+    assert again.get(path).status_code == 410
+    assert "already been used" in again.get(path).content.decode()
+    assert again.get(path)["Referrer-Policy"] == "no-referrer"
+
+
+def test_a_link_opened_twice_before_either_confirms_works_once(client):
+    start(client)
+    path, code = link_parts()
+    first, second = opened(path), opened(path)
+    assert first.post(CONFIRM, {"code": code}).status_code == 302
+    response = second.post(CONFIRM, {"code": code})
+    assert response.status_code == 410
+    assert "already been used" in response.content.decode()
+    assert SESSION_KEY not in second.session
 
 
 def test_a_code_used_on_the_code_page_closes_the_link(client):
     start(client)
     path, code = link_parts()
+    phone_browser = opened(path)
     assert client.post(VERIFY, {"code": code}).status_code == 302
-    assert Client().post(path, {"code": code}).status_code == 410
+    assert phone_browser.post(CONFIRM, {"code": code}).status_code == 410
 
 
 def test_the_browser_that_asked_follows_next_and_forgets_the_challenge(client):
     start(client, next="/account/")
     path, code = link_parts()
-    response = client.post(path, {"code": code})
+    response = opened(path, client).post(CONFIRM, {"code": code})
     assert response["Location"] == "/account/"
     assert "webotp" not in client.session
     assert SESSION_KEY in client.session
@@ -259,14 +300,14 @@ def test_the_browser_that_asked_follows_next_and_forgets_the_challenge(client):
 def test_another_browser_never_follows_a_next_it_did_not_ask_for(client):
     start(client, next="/account/")
     path, code = link_parts()
-    assert Client().post(path, {"code": code})["Location"] == reverse("home")
+    assert opened(path).post(CONFIRM, {"code": code})["Location"] == reverse("home")
 
 
 def test_a_wrong_code_counts_an_attempt_and_says_how_many_are_left(client):
     challenge = start(client)
     path, code = link_parts()
     wrong = "000000" if code != "000000" else "111111"
-    response = Client().post(path, {"code": wrong})
+    response = opened(path).post(CONFIRM, {"code": wrong})
     assert response.status_code == 400
     assert "You have 4 attempts left." in response.content.decode()
     challenge.refresh_from_db()
@@ -278,17 +319,18 @@ def test_guesses_through_the_link_share_the_challenge_attempt_limit(client, sett
     start(client)
     path, code = link_parts()
     wrong = "000000" if code != "000000" else "111111"
+    phone_browser = opened(path)
     assert client.post(VERIFY, {"code": wrong}).status_code == 400  # one on the code page
-    response = Client().post(path, {"code": wrong})  # the last one through the link
+    response = phone_browser.post(CONFIRM, {"code": wrong})  # the last one through the link
     assert response.status_code == 410
     assert "Too many wrong codes" in response.content.decode()
-    assert Client().post(path, {"code": code}).status_code == 410
+    assert phone_browser.post(CONFIRM, {"code": code}).status_code == 410
 
 
 def test_a_malformed_code_is_a_form_error_and_no_attempt(client):
     challenge = start(client)
     path, _code = link_parts()
-    response = Client().post(path, {"code": "12ab"})
+    response = opened(path).post(CONFIRM, {"code": "12ab"})
     assert response.status_code == 400
     assert "digits only" in response.content.decode()
     challenge.refresh_from_db()
@@ -298,22 +340,28 @@ def test_a_malformed_code_is_a_form_error_and_no_attempt(client):
 def test_an_expired_link_says_so(client):
     challenge = start(client)
     path, code = link_parts()
+    phone_browser = opened(path)
     Challenge.objects.filter(pk=challenge.pk).update(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
-    for response in (Client().get(path), Client().post(path, {"code": code})):
+    responses = [
+        phone_browser.get(CONFIRM),
+        phone_browser.post(CONFIRM, {"code": code}),
+        Client().get(path),
+    ]
+    for response in responses:
         assert response.status_code == 410
         assert "This code has expired" in response.content.decode()
-        assert response["Referrer-Policy"] == "no-referrer"
-    assert SESSION_KEY not in Client().session
+    assert SESSION_KEY not in phone_browser.session
 
 
 def test_a_link_to_a_replaced_code_says_a_newer_one_was_sent(client):
     start(client)
     path, code = link_parts()
+    phone_browser = opened(path)
     Challenge.objects.update(created_at=timezone.now() - timedelta(minutes=1))
     assert client.post(reverse("webotp:resend")).status_code == 302
-    response = Client().post(path, {"code": code})
+    response = phone_browser.post(CONFIRM, {"code": code})
     assert response.status_code == 410
     assert "A newer code was sent" in response.content.decode()
 
@@ -323,38 +371,46 @@ def test_a_bad_token_is_a_404_with_a_sentence(client):
     assert response.status_code == 404
     assert "This sign-in link is not valid" in response.content.decode()
     assert response["Referrer-Policy"] == "no-referrer"
-    assert client.post(reverse("webotp:link", kwargs={"token": "x"})).status_code == 404
+    assert "webotp_link" not in client.session
+
+
+def test_the_confirmation_page_without_an_opened_link_says_how_to_go_on(client):
+    for response in (Client().get(CONFIRM), Client().post(CONFIRM, {"code": "123456"})):
+        assert response.status_code == 400
+        assert "Open the link from the SMS again" in response.content.decode()
 
 
 def test_links_switched_off_are_not_found(client, settings):
     start(client)
     path, code = link_parts()
+    phone_browser = opened(path)
     settings.WEBOTP_LINK = False
     assert Client().get(path).status_code == 404
-    assert Client().post(path, {"code": code}).status_code == 404
-    settings.WEBOTP_LINK_QR = True  # the QR code alone needs the page too
-    assert Client().get(path).status_code == 200
+    assert phone_browser.get(CONFIRM).status_code == 404
+    assert phone_browser.post(CONFIRM, {"code": code}).status_code == 404
+    settings.WEBOTP_LINK_QR = True  # the QR code alone needs the pages too
+    assert opened(path).get(CONFIRM).status_code == 200
 
 
 def test_the_post_needs_the_csrf_token(client):
     start(client)
     path, code = link_parts()
-    browser = Client(enforce_csrf_checks=True)
-    assert browser.post(path, {"code": code}).status_code == 403
-    page = browser.get(path)
-    token = page.context["csrf_token"]
-    assert browser.post(path, {"code": code, "csrfmiddlewaretoken": token}).status_code == 302
+    browser = opened(path, Client(enforce_csrf_checks=True))
+    assert browser.post(CONFIRM, {"code": code}).status_code == 403
+    token = browser.get(CONFIRM).context["csrf_token"]
+    assert browser.post(CONFIRM, {"code": code, "csrfmiddlewaretoken": token}).status_code == 302
 
 
 def test_link_posts_count_towards_the_verify_rate_limit(client, settings):
     settings.WEBOTP_RATELIMIT_VERIFY_IP = "2/m"
     start(client)
     path, _code = link_parts()
+    phone_browser = opened(path)
     for _ in range(2):
-        assert Client().post(path, {"code": "000001"}).status_code in (400, 410)
-    response = Client().post(path, {"code": "000001"})
+        assert phone_browser.post(CONFIRM, {"code": "000001"}).status_code in (400, 410)
+    response = phone_browser.post(CONFIRM, {"code": "000001"})
     assert response.status_code == 429
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_an_inactive_user_is_refused(client):
@@ -362,7 +418,7 @@ def test_an_inactive_user_is_refused(client):
     PhoneIdentity.objects.create(user=user, phone_number=PHONE)
     start(client)
     path, code = link_parts()
-    response = Client().post(path, {"code": code})
+    response = opened(path).post(CONFIRM, {"code": code})
     assert response.status_code == 403
     assert "cannot be used to sign in" in response.content.decode()
 
@@ -371,7 +427,7 @@ def test_a_test_number_link_takes_its_fixed_code(client, settings):
     settings.WEBOTP_TEST_NUMBERS = {"+447400123999": "424242"}
     challenge = start(client, "+447400123999")
     path = reverse("webotp:link", kwargs={"token": links.make_token(challenge)})
-    assert Client().post(path, {"code": "424242"}).status_code == 302
+    assert opened(path).post(CONFIRM, {"code": "424242"}).status_code == 302
 
 
 # --- the QR code on the code page --------------------------------------------------------------
