@@ -30,6 +30,7 @@ WEBOTP_RATELIMIT_PHONE = os.environ.get("WEBOTP_PROOF_RATELIMIT_PHONE") or None
 WEBOTP_RATELIMIT_IP = None
 WEBOTP_RATELIMIT_VERIFY_IP = None
 WEBOTP_RESEND_COOLDOWN = 0
+WEBOTP_LINK = True  # the link's confirmation page races the code page in test_single_use
 
 LOGGING = {
     "version": 1,
