@@ -64,7 +64,21 @@ def _take(cache, key: str, ttl: int) -> int:
 
 
 def spend(phone_number: str) -> BudgetExceeded | None:
-    """Take one SMS from every budget for this number, or report the first one that is spent."""
+    """Take one SMS from every budget for this number, or report the first one that is spent.
+
+    When the cache cannot be reached nothing can be counted, so, like the rate limits, budgets
+    fail closed (scope "unavailable", a minute's wait) unless ``RATELIMIT_FAIL_OPEN`` is true.
+    """
+    try:
+        return _spend(phone_number)
+    except Exception:
+        logger.exception("The budget cache is unreachable; SMS budgets cannot be counted")
+        if getattr(settings, "RATELIMIT_FAIL_OPEN", False):
+            return None
+        return BudgetExceeded("unavailable", "", "", 60)
+
+
+def _spend(phone_number: str) -> BudgetExceeded | None:
     cache = _cache()
     budgets = webotp_settings.SMS_BUDGETS or {}
     now = int(time.time())

@@ -7,6 +7,7 @@ cache never holds a list of the numbers people typed.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from dataclasses import dataclass
@@ -26,7 +27,9 @@ from django_ratelimit.core import (
     get_usage,
 )
 
-__all__ = ["Throttle", "hash_phone", "hit", "parse_rates", "split_rate"]
+__all__ = ["Throttle", "cache_unavailable", "hash_phone", "hit", "parse_rates", "split_rate"]
+
+logger = logging.getLogger("django_webotp")
 
 
 @dataclass(frozen=True)
@@ -76,14 +79,17 @@ def hit(request: HttpRequest, scope: str, rates: str | None, value: str | None =
         return ALLOWED
     group = f"webotp.{scope}"
     cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
-    if isinstance(cache, RedisCache) and getattr(settings, "RATELIMIT_ENABLE", True):
-        usages = _redis_usages(cache, request, group, rates_list, value)
-    else:
-        key = "ip" if value is None else (lambda group, request: value)
-        usages = [
-            get_usage(request, group=group, key=key, rate=rate, method=ALL, increment=True)
-            for rate in rates_list
-        ]
+    try:
+        if isinstance(cache, RedisCache) and getattr(settings, "RATELIMIT_ENABLE", True):
+            usages = _redis_usages(cache, request, group, rates_list, value)
+        else:
+            key = "ip" if value is None else (lambda group, request: value)
+            usages = [
+                get_usage(request, group=group, key=key, rate=rate, method=ALL, increment=True)
+                for rate in rates_list
+            ]
+    except Exception:  # the cache is down: nothing can be counted
+        return cache_unavailable(scope)
     worst = ALLOWED
     for usage in usages:
         if usage and usage["should_limit"]:
@@ -91,6 +97,19 @@ def hit(request: HttpRequest, scope: str, rates: str | None, value: str | None =
             if wait > worst.retry_after:
                 worst = Throttle(limited=True, retry_after=wait, scope=scope)
     return worst
+
+
+def cache_unavailable(scope: str) -> Throttle:
+    """What to do when the rate-limit cache cannot be reached: refuse, unless told otherwise.
+
+    Like django-ratelimit, limits fail closed (a 429 asking to wait a minute, never a 500) so
+    that an outage of the cache is not an open door for SMS pumping; ``RATELIMIT_FAIL_OPEN =
+    True`` lets requests through instead.
+    """
+    logger.exception("The rate-limit cache is unreachable; the %s limit cannot be counted", scope)
+    if getattr(settings, "RATELIMIT_FAIL_OPEN", False):
+        return ALLOWED
+    return Throttle(limited=True, retry_after=60, scope=scope)
 
 
 def _redis_usages(cache: RedisCache, request, group, rates, value) -> list[dict]:

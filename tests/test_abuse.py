@@ -89,13 +89,13 @@ def test_blocked_regions(client, settings):
 
 @pytest.fixture(params=["locmem", "redis"])
 def shared_cache(request, settings):
-    """Budgets counted in LocMemCache and in a real Redis (database 14, emptied first)."""
+    """Budgets counted in LocMemCache and in a real Redis (database 13, emptied first)."""
     if request.param == "redis":
         pytest.importorskip("redis")
         settings.CACHES = {
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": "redis://127.0.0.1:6379/14",
+                "LOCATION": "redis://127.0.0.1:6379/13",
             }
         }
     from django.core.cache import cache

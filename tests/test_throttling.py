@@ -72,3 +72,44 @@ def test_limits_can_be_switched_off(client, settings):
     settings.WEBOTP_SMS_BUDGETS = {}
     for _ in range(12):
         assert client.post(LOGIN, {"phone_number": "+447911123456"}).status_code == 302
+
+
+@pytest.fixture
+def unreachable_cache(settings):
+    """A Redis cache on a port where nothing listens."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
+def test_an_unreachable_cache_refuses_with_a_429_not_a_500(client, unreachable_cache, caplog):
+    response = client.post(LOGIN, {"phone_number": "+447400123456"})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) == 60
+    assert sms.outbox == []
+    assert "rate-limit cache is unreachable" in caplog.text
+
+
+def test_fail_open_lets_codes_through_when_the_cache_is_down(client, unreachable_cache, settings):
+    settings.RATELIMIT_FAIL_OPEN = True
+    response = client.post(LOGIN, {"phone_number": "+447400123456"})
+    assert response.status_code == 302
+    assert len(sms.outbox) == 1
+
+
+def test_budgets_fail_closed_too(client, settings, monkeypatch):
+    from django_webotp import budgets
+
+    def broken(phone_number):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(budgets, "_spend", broken)
+    response = client.post(LOGIN, {"phone_number": "+447400123456"})
+    assert response.status_code == 429
+    assert sms.outbox == []
+    settings.RATELIMIT_FAIL_OPEN = True
+    assert client.post(LOGIN, {"phone_number": "+447400123456"}).status_code == 302
