@@ -484,3 +484,11 @@ def test_no_qr_for_other_purposes(rf, settings):
     assert links.qr_context(rf.get("/"), challenge) is not None
     challenge.purpose = "confirm"
     assert links.qr_context(rf.get("/"), challenge) is None
+
+
+@pytest.mark.parametrize(
+    ("number", "masked"),
+    [("+447400123456", "+44 ••• 456"), ("+12025550123", "+1 ••• 123"), ("+44123", "•••")],
+)
+def test_masked_phone_keeps_the_country_code_and_last_three_digits(number, masked):
+    assert links.masked_phone(Challenge(phone_number=number)) == masked

@@ -56,8 +56,8 @@ def test_one_sign_in_when_the_code_page_and_the_link_race(threaded_server):
         desktop_tabs = [desktop.clone() for _ in range(half)]
         phone_tabs = [phone.clone() for _ in range(half)]
         answers = all_at_once(
-            [lambda t=t: t.post("/login/verify/", {"code": code}) for t in desktop_tabs]
-            + [lambda t=t: t.post("/login/c/", {"code": code}) for t in phone_tabs]
+            [lambda t=t, c=code: t.post("/login/verify/", {"code": c}) for t in desktop_tabs]
+            + [lambda t=t, c=code: t.post("/login/c/", {"code": c}) for t in phone_tabs]
         )
 
         failures = [a for a in answers if isinstance(a, Exception)]
