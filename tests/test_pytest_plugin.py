@@ -55,8 +55,10 @@ def site(pytester, monkeypatch):
 from tests.settings import *
 WEBOTP_SMS_BACKEND = "django_webotp.sms.backends.console.SmsBackend"
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    # Not the outer run's test database, which is in use while this one runs.
-    DATABASES["default"]["TEST"] = {"NAME": "test_webotp_pytest_plugin"}
+    # Not the outer run's test database, which is in use while this one runs (and named after
+    # it, so that runs side by side on one server keep apart).
+    outer = DATABASES["default"]["NAME"]
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{outer}_pytest_plugin"}
 """
     )
     pytester.makepyfile(test_site=SITE_TESTS)

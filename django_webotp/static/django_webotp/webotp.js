@@ -10,6 +10,8 @@
  *   link's fragment (#123456), which never reaches the server: it fills the field, leaves the
  *   address bar and history without it, and the person presses the button. Never submitted
  *   from here: link scanners may run script too.
+ * - Pages that submit the code themselves (the JSON API) call window.djangoWebOTP.receive(),
+ *   the script's one global.
  */
 (function () {
   "use strict";
@@ -92,6 +94,49 @@
     }
     return true;
   }
+
+  /**
+   * djangoWebOTP.receive({signal}) -> Promise<string|null>
+   *
+   * For pages that submit the code themselves (the JSON API): asks the browser once for the
+   * code in the SMS. Resolves with the code, or null when Web OTP is unavailable, declined or
+   * aborted; never rejects. `signal` (optional AbortSignal) stops waiting; the browser's request
+   * is aborted only while it is pending (aborting an idle one has crashed some Chromium builds).
+   */
+  function receive(options) {
+    var signal = options && options.signal;
+    if (!("OTPCredential" in window) || !navigator.credentials || (signal && signal.aborted)) {
+      return Promise.resolve(null);
+    }
+    var controller = new AbortController();
+    var pending = true;
+    function stop() {
+      if (pending) {
+        pending = false;
+        controller.abort();
+      }
+    }
+    if (signal) {
+      signal.addEventListener("abort", stop);
+    }
+    return navigator.credentials
+      .get({ otp: { transport: ["sms"] }, signal: controller.signal })
+      .then(function (credential) {
+        return credential && credential.code ? credential.code : null;
+      })
+      .catch(function () {
+        return null;
+      })
+      .then(function (code) {
+        pending = false;
+        if (signal) {
+          signal.removeEventListener("abort", stop);
+        }
+        return code;
+      });
+  }
+
+  window.djangoWebOTP = Object.freeze({ receive: receive });
 
   function init() {
     var forms = document.querySelectorAll("form[data-webotp-form]");

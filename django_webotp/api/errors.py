@@ -1,0 +1,75 @@
+"""The API's error bodies: ``{"error": "<stable code>", "message": "<a sentence>", ...}``.
+
+The codes are the contract with clients (the OpenAPI document lists them per route); the
+messages are for people and are translated.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ..throttling import Throttle
+
+__all__ = [
+    "CODES",
+    "error",
+    "method_not_allowed",
+    "rate_limited",
+    "wait_text",
+]
+
+#: Every error code the API answers with, and the HTTP status it always comes with.
+CODES: dict[str, int] = {
+    "invalid_request": 400,
+    "invalid_phone": 400,
+    "region_not_allowed": 400,
+    "number_type_not_allowed": 400,
+    "bot_check_failed": 400,
+    "no_challenge": 400,
+    "invalid_code": 400,
+    "locked": 400,
+    "expired": 400,
+    "used": 400,
+    "replaced": 400,
+    "undelivered": 400,
+    "account_unavailable": 403,
+    "csrf_failed": 403,
+    "method_not_allowed": 405,
+    "delivery_failed": 424,  # Failed Dependency: the SMS provider, not the person, failed
+    "rate_limited": 429,
+}
+
+
+def error(code: str, message: str, **extra: Any) -> JsonResponse:
+    """The JSON error response for ``code``, with its fixed HTTP status."""
+    return JsonResponse({"error": code, "message": str(message), **extra}, status=CODES[code])
+
+
+def wait_text(seconds: int) -> str:
+    """How long a rate-limited person waits, rounded up: "3 minutes", "40 seconds"."""
+    minutes, rest = divmod(seconds, 60)
+    if minutes:
+        minutes += bool(rest)
+        return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+    return ngettext("%(n)d second", "%(n)d seconds", rest) % {"n": rest}
+
+
+def rate_limited(throttle: Throttle) -> JsonResponse:
+    """429 with ``Retry-After``, whichever limit or budget refused (the scope stays private)."""
+    message = _("Please wait %(wait)s before trying again.") % {
+        "wait": wait_text(throttle.retry_after)
+    }
+    response = error("rate_limited", message, retry_after=throttle.retry_after)
+    response["Retry-After"] = str(throttle.retry_after)
+    return response
+
+
+def method_not_allowed(method: str, allowed: tuple[str, ...]) -> JsonResponse:
+    message = _("This address does not accept %(method)s requests.") % {"method": method[:16]}
+    response = error("method_not_allowed", message)
+    response["Allow"] = ", ".join(allowed)
+    return response

@@ -1,0 +1,73 @@
+"""Read a request body sent as JSON or as form fields; raises nothing but InvalidRequest."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.exceptions import SuspiciousOperation
+from django.http import HttpRequest, QueryDict
+from django.http.multipartparser import MultiPartParserError
+
+__all__ = ["FORM_TYPES", "InvalidRequest", "is_json", "read_fields", "read_form"]
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class InvalidRequest(Exception):
+    """The body is neither a JSON object nor form fields, or a field is not a string: a 400."""
+
+
+def is_json(request: HttpRequest) -> bool:
+    content_type = request.content_type or ""
+    return content_type == "application/json" or (
+        content_type.startswith("application/") and content_type.endswith("+json")
+    )
+
+
+def read_form(request: HttpRequest) -> QueryDict:
+    """``request.POST``, with a malformed or oversized form body reported as InvalidRequest."""
+    try:
+        return request.POST
+    except (MultiPartParserError, SuspiciousOperation) as exc:
+        raise InvalidRequest(str(exc)) from exc
+
+
+def _body(request: HttpRequest) -> bytes:
+    try:
+        return request.body
+    except SuspiciousOperation as exc:  # larger than DATA_UPLOAD_MAX_MEMORY_SIZE
+        raise InvalidRequest(str(exc)) from exc
+
+
+def read_fields(request: HttpRequest, names: tuple[str, ...]) -> QueryDict:
+    """The body's fields as form data; each of ``names`` must be a string when present.
+
+    A JSON object's string members replace ``request.POST``, so that whatever reads form data,
+    such as a ``WEBOTP_BOT_CHECK`` looking for its token, reads a JSON body the same way.
+    """
+    if request.content_type in FORM_TYPES:
+        return read_form(request)
+    if not is_json(request):
+        if _body(request):
+            raise InvalidRequest("Unsupported content type.")
+        return QueryDict()
+    raw = _body(request)
+    try:
+        data: Any = json.loads(raw) if raw.strip() else {}
+    except (ValueError, RecursionError) as exc:
+        raise InvalidRequest("The body is not valid JSON.") from exc
+    if not isinstance(data, dict):
+        raise InvalidRequest("The body is not a JSON object.")
+    for name in names:
+        if name in data and not isinstance(data[name], str):
+            raise InvalidRequest(f"{name} must be a string.")
+    strings = [(key, value) for key, value in data.items() if isinstance(value, str)]
+    try:
+        # A form field can never hold a lone surrogate ("\ud800" is valid JSON); nor can these.
+        fields = QueryDict(urlencode(strings))
+    except (UnicodeEncodeError, SuspiciousOperation) as exc:  # or over 1,000 fields
+        raise InvalidRequest("The body holds text that is not valid Unicode.") from exc
+    request.POST = fields  # type: ignore[misc]
+    return fields
