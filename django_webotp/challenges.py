@@ -19,12 +19,12 @@ from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from . import budgets, signals
+from . import budgets, links, signals
 from .conf import webotp_settings
 from .exceptions import SmsDeliveryError
 from .models import Challenge, DeliveryStatus, PhoneIdentity, Purpose, Verdict
 from .sms import SmsMessage, get_connection
-from .sms_format import build_message
+from .sms_format import build_message, sms_segments
 from .test_numbers import fixed_code, log_use
 from .throttling import Throttle, hash_phone, hit
 
@@ -96,8 +96,12 @@ def render_body(
     """The SMS: the purpose's template for the human text, then the origin-bound line last.
 
     Each purpose has its template, ``django_webotp/sms/<purpose>.txt``; a confirmation's states
-    the action (``description``). ``domain`` and ``site`` (the site name) default to what the
-    request says; a task worker, which has no request, passes the values the request had.
+    the action (``description``). With WEBOTP_LINK a sign-in SMS also carries its one-tap link
+    (after the text, unless the template puts ``{{ link }}`` somewhere itself);
+    WEBOTP_EMBEDDED_DOMAIN and WEBOTP_ANDROID_APP_HASH extend the last line (see sms_format).
+
+    ``domain`` and ``site`` (the site name) default to what the request says; a task worker,
+    which has no request, passes the values the request had.
     """
     domain = domain or sms_domain(request)
     context: dict[str, Any] = {
@@ -114,8 +118,18 @@ def render_body(
         # the person who typed the number sees the same "code sent" page either way.
         return render_to_string(PHONE_TAKEN_TEMPLATE, context, request).strip()
     code = context["code"] = challenge.make_code()
-    text = render_to_string(f"django_webotp/sms/{challenge.purpose}.txt", context, request)
-    return build_message(text.strip(), domain, code)
+    link = context["link"] = links.sms_link(challenge, request, code, domain)
+    rendered = render_to_string(f"django_webotp/sms/{challenge.purpose}.txt", context, request)
+    text = str(rendered).strip()
+    if link and link not in text:  # a template may place {{ link }} itself
+        text = f"{text}\n{link}"
+    app_hash = webotp_settings.ANDROID_APP_HASH or None
+    body = build_message(
+        text, domain, code, webotp_settings.EMBEDDED_DOMAIN or None, trailing_text=app_hash
+    )
+    if app_hash and sms_segments(body) > 1:
+        logger.warning("The SMS is over 140 bytes, so Android's SMS Retriever will ignore it.")
+    return body
 
 
 PHONE_TAKEN_TEMPLATE = "django_webotp/sms/phone_change_taken.txt"

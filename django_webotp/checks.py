@@ -13,9 +13,10 @@ from django.utils.module_loading import import_string
 
 from .budgets import SCOPES
 from .conf import webotp_settings
+from .links import qr_available
 from .sms.backends import failover, webhook
 from .sms.backends.provider import ProviderSmsBackend
-from .sms_format import OriginBoundFormatError, build_origin_bound_line
+from .sms_format import OriginBoundFormatError, build_origin_bound_line, check_android_app_hash
 from .throttling import RATE_RE, parse_rates
 
 __all__ = ["check_settings"]
@@ -71,6 +72,12 @@ W050 = (
     f"WEBOTP_TWO_FACTOR_REQUIRED is True but {MIDDLEWARE_PATH} is not in MIDDLEWARE, so no view "
     "requires the second step."
 )
+E060 = "WEBOTP_EMBEDDED_DOMAIN {domain!r} is not a bare host name: {error}"
+E061 = "WEBOTP_EMBEDDED_DOMAIN is set but WEBOTP_DOMAIN, the top-level site's host, is not."
+E062 = "WEBOTP_ANDROID_APP_HASH {value!r} is not an SMS Retriever app hash."
+E063 = "WEBOTP_LINK_BASE_URL {value!r} is not a scheme and host such as 'https://example.com'."
+E064 = "WEBOTP_LINK_BASE_URL is not an https:// URL while DEBUG is False."
+W060 = "WEBOTP_LINK_QR is on but segno is not installed, so the code page shows no QR code."
 IMMEDIATE_TASK_BACKENDS = {
     "django.tasks.backends.immediate.ImmediateBackend",
     "django_tasks.backends.immediate.ImmediateBackend",
@@ -430,6 +437,68 @@ def _two_factor_problems() -> list[CheckMessage]:
     return problems
 
 
+_BASE_URL = re.compile(r"https?://[^/?#@\s]+/?")
+
+
+def _format_errors() -> list[CheckMessage]:
+    """The iframe host and the Android app hash on the SMS's last line."""
+    errors: list[CheckMessage] = []
+    embedded = webotp_settings.EMBEDDED_DOMAIN
+    if embedded:
+        try:
+            build_origin_bound_line("example.com", "0000", embedded)
+        except OriginBoundFormatError as exc:
+            errors.append(
+                Error(
+                    E060.format(domain=embedded, error=exc),
+                    hint="Write the iframe's host only: login.example.com, not a URL.",
+                    id="webotp.E060",
+                )
+            )
+        if not webotp_settings.DOMAIN:
+            errors.append(
+                Error(
+                    E061,
+                    hint="Without it the request's host, the iframe's own, would be taken as the "
+                    "top-level host. Set WEBOTP_DOMAIN to the host in the address bar.",
+                    id="webotp.E061",
+                )
+            )
+    app_hash = webotp_settings.ANDROID_APP_HASH
+    if app_hash is not None:
+        try:
+            check_android_app_hash(app_hash)
+        except OriginBoundFormatError as exc:
+            errors.append(
+                Error(
+                    E062.format(value=app_hash),
+                    hint=f"{exc}. Compute it with Google's AppSignatureHelper or keytool.",
+                    id="webotp.E062",
+                )
+            )
+    return errors
+
+
+def _link_problems() -> list[CheckMessage]:
+    problems: list[CheckMessage] = []
+    base = webotp_settings.LINK_BASE_URL
+    if base is not None and not (isinstance(base, str) and _BASE_URL.fullmatch(base)):
+        problems.append(
+            Error(
+                E063.format(value=base),
+                hint="No path, query or fragment: the app adds its own URL.",
+                id="webotp.E063",
+            )
+        )
+    elif base is not None and not settings.DEBUG and not base.startswith("https://"):
+        problems.append(
+            Error(E064, hint="Links carry sign-in codes: serve them over TLS.", id="webotp.E064")
+        )
+    if webotp_settings.LINK_QR and not qr_available():
+        problems.append(Warning(W060, hint="pip install django-webotp[qr]", id="webotp.W060"))
+    return problems
+
+
 @register(Tags.security, Tags.compatibility)
 def check_settings(app_configs=None, **kwargs) -> list:
     return [
@@ -446,4 +515,6 @@ def check_settings(app_configs=None, **kwargs) -> list:
         *_deployment_warnings(),
         *_delivery_problems(),
         *_two_factor_problems(),
+        *_format_errors(),
+        *_link_problems(),
     ]

@@ -108,7 +108,7 @@ DEFAULTS: dict[str, Any] = {
     # Load the Web OTP simulator on the code page, so any desktop browser fills the code from the
     # dev SMS inbox. Development only: needs DEBUG and the django_webotp.dev.urls include.
     "DEV_SIMULATOR": False,
-    # --- Purposes beyond sign-in (docs/purposes.md). ---
+    # --- Purposes beyond sign-in (README: "Beyond sign-in"). ---
     # Two-step verification after a password login, enforced by
     # django_webotp.middleware.TwoFactorMiddleware. False: only views marked with
     # @two_factor_required (or TwoFactorRequiredMixin) need the code. True: every view does,
@@ -122,6 +122,22 @@ DEFAULTS: dict[str, Any] = {
     "TWO_FACTOR_REMEMBER_DAYS": 0,
     # Name of the signed cookie that remembers a device.
     "TWO_FACTOR_COOKIE_NAME": "webotp_device",
+    # --- Links and formats (README: "One-tap links, QR codes and SMS formats"). ---
+    # Put a one-tap link in the sign-in SMS: https://host/.../c/<token>/#<code>. Opening it shows
+    # the code filled in and a button; nothing signs in until that button is pressed.
+    "LINK": False,
+    # Show the link, without the code, as a QR code on the code page (pip install
+    # django-webotp[qr]), so that the code can be entered on another device (a phone).
+    "LINK_QR": False,
+    # Scheme and host of links, e.g. "https://example.com"; None: the request's, or, in a task
+    # worker, "https://" + WEBOTP_DOMAIN.
+    "LINK_BASE_URL": None,
+    # Host of the cross-origin iframe holding the code form: the SMS's last line becomes
+    # "@WEBOTP_DOMAIN #code @EMBEDDED_DOMAIN". WEBOTP_DOMAIN is then the top-level site's host.
+    "EMBEDDED_DOMAIN": None,
+    # The Android app's 11-character SMS Retriever hash, put after the code on the last line
+    # ("@example.com #123456 FA+9qCX9VSu") where browsers ignore it.
+    "ANDROID_APP_HASH": None,
 }
 
 

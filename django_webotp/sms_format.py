@@ -14,8 +14,11 @@ A code meant for a cross-origin iframe names the iframe's host after the code::
 
 The parser follows the spec's algorithm: only the last line counts, it starts with "@", one space
 separates the parts, and text after one more space is ignored. Hosts must be plain DNS names or
-dotted-quad IPv4 addresses (no scheme, port or path). The builders are stricter still: they only
-write the bare "@host #code[ @embedded]" line, with nothing after it.
+dotted-quad IPv4 addresses (no scheme, port or path). The builders are stricter still: they write
+the bare "@host #code[ @embedded]" line, followed at most by one space and one word of
+``trailing_text`` that every reader skips, such as an Android SMS Retriever app hash::
+
+    @example.com #123456 FA+9qCX9VSu
 
 Everything here is a pure function of its arguments; nothing needs Django to be configured.
 """
@@ -30,6 +33,7 @@ __all__ = [
     "OriginBoundFormatError",
     "build_message",
     "build_origin_bound_line",
+    "check_android_app_hash",
     "is_gsm7",
     "parse_origin_bound_message",
     "sms_segments",
@@ -69,6 +73,8 @@ _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 _NUMERIC_LABEL = re.compile(r"[0-9]+|0x[0-9a-f]*")
 _IPV4_OCTET = re.compile(r"0|[1-9][0-9]{0,2}")
 _HOST_SEPARATORS = frozenset(":/\\?#@[]%")
+# Google Play services' app hash: the first 11 characters of a standard base64 SHA-256 digest.
+_ANDROID_APP_HASH = re.compile(r"[A-Za-z0-9+/]{11}")
 
 # GSM 03.38 default alphabet (ESC, 0x1B, left out: it only introduces the extension table).
 _GSM7_BASIC = frozenset(
@@ -187,6 +193,24 @@ def _checked_code(raw: object) -> str:
     return code
 
 
+def _checked_trailing(raw: object) -> str | None:
+    """One word that every reader skips: no whitespace (a line break would move the last line,
+    a tab or a second space changes the reading), and no "@" or "#", so that it can never be
+    taken for an embedded host or a code."""
+    if raw is None:
+        return None
+    text = _require_str("trailing_text", raw)
+    if not text:
+        raise OriginBoundFormatError("trailing_text is empty")
+    if any(char.isspace() for char in text) or not text.isprintable():
+        raise OriginBoundFormatError(
+            f"trailing_text {text!r} contains whitespace or an invisible character"
+        )
+    if "@" in text or "#" in text:
+        raise OriginBoundFormatError(f"trailing_text {text!r} contains '#' or '@'")
+    return text
+
+
 def _checked(host: object, code: object, embedded_host: object) -> OriginBoundCode:
     """The builders' arguments, checked and normalised."""
     return OriginBoundCode(
@@ -196,10 +220,12 @@ def _checked(host: object, code: object, embedded_host: object) -> OriginBoundCo
     )
 
 
-def _line(parts: OriginBoundCode) -> str:
+def _line(parts: OriginBoundCode, trailing_text: str | None = None) -> str:
     line = f"@{parts.host} #{parts.code}"
     if parts.embedded_host is not None:
         line += f" @{parts.embedded_host}"
+    if trailing_text is not None:
+        line += f" {trailing_text}"
     return line
 
 
@@ -210,35 +236,68 @@ def _parsing_back(message: str, expected: OriginBoundCode) -> str:
     return message
 
 
-def build_origin_bound_line(host: str, code: str, embedded_host: str | None = None) -> str:
+def build_origin_bound_line(
+    host: str,
+    code: str,
+    embedded_host: str | None = None,
+    *,
+    trailing_text: str | None = None,
+) -> str:
     """The line binding ``code`` to ``host``: ``"@example.com #123456"``.
 
     With ``embedded_host`` (the host of a cross-origin iframe that asks for the code) the line is
-    ``"@top.example #123456 @embedded.example"``. Hosts are lower-cased and internationalised
-    names converted to punycode. Raises OriginBoundFormatError, naming the bad part, for a host
-    that is not a bare host name or a code that is empty or holds whitespace, "#" or "@".
+    ``"@top.example #123456 @embedded.example"``. ``trailing_text``, one word without "@" or "#"
+    such as an Android app hash (see check_android_app_hash), goes after one more space, where
+    the spec's parser ignores it: ``"@example.com #123456 FA+9qCX9VSu"``. Hosts are lower-cased
+    and internationalised names converted to punycode. Raises OriginBoundFormatError, naming the
+    bad part, for a host that is not a bare host name, a code that is empty or holds whitespace,
+    "#" or "@", or trailing text that is not one such word.
     """
     expected = _checked(host, code, embedded_host)
-    return _parsing_back(_line(expected), expected)
+    line = _line(expected, _checked_trailing(trailing_text))
+    return _parsing_back(line, expected)
 
 
-def build_message(text: str, host: str, code: str, embedded_host: str | None = None) -> str:
+def check_android_app_hash(value: object) -> str:
+    """``value`` if it has the shape of an Android SMS Retriever app hash, else raises.
+
+    Google Play services computes it from the app's package name and signing certificate: the
+    first 11 characters of a base64 SHA-256 digest, so letters, digits, "+" and "/" only.
+    """
+    text = _require_str("the Android app hash", value)
+    if not _ANDROID_APP_HASH.fullmatch(text):
+        raise OriginBoundFormatError(
+            f"the Android app hash {text!r} is not 11 characters of A-Z, a-z, 0-9, '+' and '/'"
+        )
+    return text
+
+
+def build_message(
+    text: str,
+    host: str,
+    code: str,
+    embedded_host: str | None = None,
+    *,
+    trailing_text: str | None = None,
+) -> str:
     """The whole SMS: ``text``, a blank line, then the origin-bound line, with no final newline.
 
     ``build_message("123456 is your Example sign-in code.", "example.com", "123456")`` is
     ``"123456 is your Example sign-in code.\\n\\n@example.com #123456"``. Trailing whitespace is
-    stripped from ``text``; if nothing is left the message is the line alone. Raises
-    OriginBoundFormatError for a bad host or code (see build_origin_bound_line), or for ``text``
-    containing something shaped like "@host #code", which Chrome would read instead of the line.
+    stripped from ``text``; if nothing is left the message is the line alone. ``trailing_text``
+    ends the line as in build_origin_bound_line. Raises OriginBoundFormatError for a bad host,
+    code or trailing text (see build_origin_bound_line), or for ``text`` containing something
+    shaped like "@host #code", which Chrome would read instead of the line.
     """
     expected = _checked(host, code, embedded_host)
+    trailing = _checked_trailing(trailing_text)
     body = _require_str("text", text).rstrip()
     if _BOUND_LOOKALIKE.search(body):
         raise OriginBoundFormatError(
             "text contains something shaped like '@host #code', which Chrome would take as the "
             "origin-bound line"
         )
-    line = _line(expected)
+    line = _line(expected, trailing)
     return _parsing_back(f"{body}\n\n{line}" if body else line, expected)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from . import sms
 from .sms_format import parse_origin_bound_message
 
-__all__ = ["last_code", "last_message"]
+__all__ = ["last_code", "last_link", "last_message"]
 
 
 def last_message(to: str | None = None) -> sms.SmsMessage | None:
@@ -23,3 +25,13 @@ def last_code(to: str | None = None) -> str | None:
         return None
     parsed = parse_origin_bound_message(message.body)
     return parsed.code if parsed else None
+
+
+_LINK = re.compile(r"https?://\S+/c/[A-Za-z0-9_-]{32}/#\S+")
+
+
+def last_link(to: str | None = None) -> str | None:
+    """The one-tap sign-in link (``WEBOTP_LINK``) in the newest message to ``to``, if any."""
+    message = last_message(to)
+    match = _LINK.search(message.body) if message is not None else None
+    return match.group(0) if match else None

@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from . import challenges
+from . import challenges, links
 from .conf import webotp_settings
 from .dev.simulator import simulator_context
 from .forms import CodeForm, PhoneForm
@@ -207,6 +207,7 @@ class VerifyView(View):
             "resend_wait": max(int(webotp_settings.RESEND_COOLDOWN - waited), 0),
             "webotp_simulator": simulator_context(),
             "delivery": delivery_state(challenge),
+            "webotp_link_qr": links.qr_context(self.request, challenge),
         }
         return render(self.request, self.template_name, context, status=status)
 

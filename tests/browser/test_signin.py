@@ -209,7 +209,7 @@ def test_what_headless_chromium_exposes(page):
 
     There is no phone to receive an SMS, so the request stays pending (here for 1.5 s, the
     timeout of this probe) until the page aborts it. If a Chromium update changes this, update
-    docs/try-without-a-phone.md with what this test then finds.
+    the README ("What headless Chromium exposes") with what this test then finds.
     """
     page.goto(reverse("webotp:login"))
     found = page.evaluate(

@@ -33,6 +33,7 @@ WEBOTP_RESEND_COOLDOWN = 0
 # The proofs send hundreds of codes to one number: SMS budgets would refuse them long before
 # the rate limit a proof is about; they are proven in tests/test_abuse.py.
 WEBOTP_SMS_BUDGETS = {}
+WEBOTP_LINK = True  # the link's confirmation page races the code page in test_single_use
 
 LOGGING = {
     "version": 1,

@@ -37,3 +37,34 @@ def test_one_sign_in_per_code_however_many_submit_it(threaded_server):
 
     assert Challenge.objects.filter(consumed_at__isnull=False).count() == ROUNDS
     assert set(Challenge.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_one_sign_in_when_the_code_page_and_the_link_race(threaded_server):
+    """Half the submissions through the code page, half through the link's confirmation page
+    in other browsers: the same conditional UPDATE lets exactly one of them sign in."""
+    from django_webotp import links
+
+    half = SUBMITTERS // 2
+    for round_number in range(ROUNDS // 2):
+        desktop = threaded_server.browser()
+        assert desktop.post("/login/", {"phone_number": PHONE}).status == 302
+        challenge = Challenge.objects.open().get(phone_number=PHONE)
+        code = challenge.make_code()
+        phone = threaded_server.browser()
+        assert phone.get(f"/login/c/{links.make_token(challenge)}/").status == 302
+
+        desktop_tabs = [desktop.clone() for _ in range(half)]
+        phone_tabs = [phone.clone() for _ in range(half)]
+        answers = all_at_once(
+            [lambda t=t, c=code: t.post("/login/verify/", {"code": c}) for t in desktop_tabs]
+            + [lambda t=t, c=code: t.post("/login/c/", {"code": c}) for t in phone_tabs]
+        )
+
+        failures = [a for a in answers if isinstance(a, Exception)]
+        assert not failures, f"round {round_number}: {failures[:3]}"
+        assert [a.status for a in answers].count(302) == 1, f"round {round_number}"
+        refused = [a for a in answers if a.status != 302]
+        assert {a.status for a in refused} <= {400, 410}
+        assert all(USED in a.body for a in refused)
+
+    assert set(Challenge.objects.values_list("attempts", flat=True)) == {1}

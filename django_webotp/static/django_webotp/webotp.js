@@ -6,6 +6,10 @@
  * - When the person submits by hand first, the pending request is aborted (and only then:
  *   aborting with nothing pending has crashed some Chromium builds).
  * - A declined or failed request stays silent; the field is usable at once throughout.
+ * - On a one-tap link's page (the form also has [data-webotp-link]), the code comes from the
+ *   link's fragment (#123456), which never reaches the server: it fills the field, leaves the
+ *   address bar and history without it, and the person presses the button. Never submitted
+ *   from here: link scanners may run script too.
  * - Pages that submit the code themselves (the JSON API) call window.djangoWebOTP.receive(),
  *   the script's one global.
  */
@@ -71,6 +75,26 @@
       });
   }
 
+  function fillFromLink(form, input) {
+    if (!form.hasAttribute("data-webotp-link")) {
+      return false;
+    }
+    var code = window.location.hash.slice(1);
+    var length = parseInt(input.getAttribute("maxlength"), 10);
+    if (!/^[0-9]+$/.test(code) || (length && code.length !== length)) {
+      return false;
+    }
+    input.value = code;
+    if (window.history && typeof window.history.replaceState === "function") {
+      window.history.replaceState(null, "", window.location.pathname + window.location.search);
+    }
+    var button = form.querySelector('button[type="submit"]');
+    if (button) {
+      button.focus();
+    }
+    return true;
+  }
+
   /**
    * djangoWebOTP.receive({signal}) -> Promise<string|null>
    *
@@ -122,7 +146,9 @@
         return;
       }
       submitOnce(form);
-      listen(form, input);
+      if (!fillFromLink(form, input)) {
+        listen(form, input);
+      }
     });
   }
 

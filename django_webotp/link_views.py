@@ -1,0 +1,184 @@
+"""The pages a one-tap link (or its QR code) opens: the code filled in, and a button to sign in.
+
+Opening a link changes nothing that matters: link scanners and message previews fetch links, so
+only the POST of the form (the person pressing the button) judges the code, through the same
+conditional UPDATE as the code page, so a link is used at most once and dies with its challenge.
+
+The link ``c/<token>/`` answers with ``Referrer-Policy: no-referrer`` and a redirect to ``c/``,
+the confirmation page, after keeping the token in this browser's session; the fragment holding
+the code survives the redirect (browsers carry it over), and the token leaves the address bar.
+The confirmation page cannot be ``no-referrer`` itself: under that policy browsers send
+``Origin: null`` with the form's POST, which Django's CSRF protection rightly refuses. It is
+``same-origin``: its URL holds no token, and nothing it loads from elsewhere learns where from.
+
+The pages work in any browser, not only the one that asked for the code: the token finds the
+challenge, and the code proves the SMS was read. That browser is the one signed in (see
+the README, "Which browser is signed in"). When it is also the browser that
+asked, its ``next`` is followed and its code-page state is cleared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth import authenticate, login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+
+from . import challenges, links
+from .forms import CodeForm
+from .models import Challenge, Status, Verdict
+from .views import SESSION_KEY, _state, _verdict_messages, rate_limited, safe_next
+
+__all__ = ["LINK_SESSION_KEY", "LinkConfirmView", "LinkView", "referrer_policy"]
+
+INVALID, LOST, GONE = 404, 400, 410
+LINK_SESSION_KEY = "webotp_link"
+
+_CLOSED = {
+    Status.VERIFIED: Verdict.USED,
+    Status.EXPIRED: Verdict.EXPIRED,
+    Status.LOCKED: Verdict.LOCKED,
+    Status.INVALIDATED: Verdict.REPLACED,
+    Status.FAILED: Verdict.UNDELIVERED,
+}
+
+
+def referrer_policy(policy: str) -> Callable[[Callable[..., HttpResponseBase]], Callable]:
+    """Send ``Referrer-Policy: <policy>`` with every answer of the view, whatever the site's
+    SECURE_REFERRER_POLICY says."""
+
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+            response = view(request, *args, **kwargs)
+            response["Referrer-Policy"] = policy
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def _page(request: HttpRequest, alert: str, status: int) -> HttpResponse:
+    """The link page saying why there is nothing to confirm."""
+    context = {"closed": True, "alert": alert}
+    return render(request, "django_webotp/link.html", context, status=status)
+
+
+def _closed(request: HttpRequest, verdict: Verdict) -> HttpResponse:
+    return _page(request, _verdict_messages()[verdict], GONE)
+
+
+@method_decorator([referrer_policy("no-referrer"), never_cache], name="dispatch")
+class LinkView(View):
+    """The link itself: remember its token in this browser, then show the confirmation page."""
+
+    http_method_names = ["get", "head"]
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+        if not links.enabled():
+            raise Http404("One-tap links are switched off.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        challenge = links.challenge_for_token(token)
+        if challenge is None:
+            alert = _(
+                "This sign-in link is not valid. Open the whole link from the SMS, or request a "
+                "new code."
+            )
+            return _page(request, alert, INVALID)
+        verdict = _CLOSED.get(challenge.status)
+        if verdict is not None:
+            return _closed(request, verdict)
+        request.session[LINK_SESSION_KEY] = token
+        return HttpResponseRedirect(reverse("webotp:link_confirm"))
+
+
+@method_decorator([referrer_policy("same-origin"), never_cache, csrf_protect], name="dispatch")
+@method_decorator(sensitive_post_parameters("code"), name="post")
+class LinkConfirmView(View):
+    """GET shows the confirmation form; POST judges the code and signs this browser in."""
+
+    template_name = "django_webotp/link.html"
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+        if not links.enabled():
+            raise Http404("One-tap links are switched off.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def challenge(self) -> Challenge | None:
+        token = self.request.session.get(LINK_SESSION_KEY)
+        return links.challenge_for_token(token) if token else None
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        challenge = self.challenge()
+        if challenge is None:
+            return self.lost()
+        verdict = _CLOSED.get(challenge.status)
+        if verdict is not None:
+            return _closed(request, verdict)
+        return self.render_form(challenge, CodeForm(code_length=challenge.code_length))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        challenge = self.challenge()
+        if challenge is None:
+            return self.lost()
+        throttle = challenges.verify_throttle(request, challenge)
+        if throttle.limited:
+            return rate_limited(request, throttle)
+        form = CodeForm(request.POST, code_length=challenge.code_length)
+        if not form.is_valid():
+            return self.render_form(challenge, form, status=400)
+        verdict = challenges.verify(request, challenge, form.cleaned_data["code"])
+        if verdict is Verdict.VERIFIED:
+            return self.sign_in(challenge, form)
+        if verdict is not Verdict.WRONG:
+            return _closed(request, verdict)
+        message = ngettext(
+            "That code is not right. You have %(n)d attempt left.",
+            "That code is not right. You have %(n)d attempts left.",
+            challenge.attempts_left,
+        ) % {"n": challenge.attempts_left}
+        form.add_error("code", message)
+        return self.render_form(challenge, form, status=400)
+
+    def sign_in(self, challenge: Challenge, form: CodeForm) -> HttpResponse:
+        request = self.request
+        user = authenticate(request, webotp_challenge=challenge)
+        if user is None:
+            form.add_error("code", _("This phone number cannot be used to sign in."))
+            return self.render_form(challenge, form, status=403)
+        state = _state(request)
+        asked_here = state.get("challenge") == str(challenge.pk)
+        login(request, user)
+        request.session.pop(LINK_SESSION_KEY, None)
+        if asked_here:
+            request.session.pop(SESSION_KEY, None)
+        return HttpResponseRedirect(safe_next(request, state.get("next") if asked_here else None))
+
+    def render_form(self, challenge: Challenge, form: CodeForm, status: int = 200) -> HttpResponse:
+        context = {
+            "form": form,
+            "challenge": challenge,
+            "masked_phone": links.masked_phone(challenge),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def lost(self) -> HttpResponse:
+        """No link was opened in this browser (or its session is gone): say how to go on."""
+        alert = _(
+            "We could not find your sign-in link in this browser. Open the link from the SMS "
+            "again; this page needs cookies."
+        )
+        return _page(self.request, alert, LOST)
