@@ -28,7 +28,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -37,7 +36,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from . import challenges, links
 from .forms import CodeForm
 from .models import Challenge, Status, Verdict
-from .views import SESSION_KEY, _state, _verdict_messages, rate_limited, safe_next
+from .views import (
+    SESSION_KEY,
+    _state,
+    _verdict_messages,
+    rate_limited,
+    safe_next,
+    verdict_message,
+)
 
 __all__ = ["LINK_SESSION_KEY", "LinkConfirmView", "LinkView", "referrer_policy"]
 
@@ -145,12 +151,7 @@ class LinkConfirmView(View):
             return self.sign_in(challenge, form)
         if verdict is not Verdict.WRONG:
             return _closed(request, verdict)
-        message = ngettext(
-            "That code is not right. You have %(n)d attempt left.",
-            "That code is not right. You have %(n)d attempts left.",
-            challenge.attempts_left,
-        ) % {"n": challenge.attempts_left}
-        form.add_error("code", message)
+        form.add_error("code", verdict_message(verdict, challenge))
         return self.render_form(challenge, form, status=400)
 
     def sign_in(self, challenge: Challenge, form: CodeForm) -> HttpResponse:

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -49,6 +49,7 @@ from .views import (
     rate_limited,
     safe_next,
 )
+from .views import verdict_message as views_verdict_message
 
 __all__ = [
     "CODE_SESSION_KEYS",
@@ -72,11 +73,7 @@ CODE_SESSION_KEYS = (
 def verdict_message(challenge: Challenge, verdict: Verdict) -> str:
     """What to tell the person about a code that was not accepted."""
     if verdict is Verdict.WRONG:
-        return ngettext(
-            "That code is not right. You have %(n)d attempt left.",
-            "That code is not right. You have %(n)d attempts left.",
-            challenge.attempts_left,
-        ) % {"n": challenge.attempts_left}
+        return views_verdict_message(verdict, challenge)
     return {
         Verdict.LOCKED: _("Too many wrong codes. Request a new code."),
         Verdict.EXPIRED: _("This code has expired. Request a new code."),

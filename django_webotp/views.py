@@ -47,6 +47,26 @@ def _verdict_messages() -> dict[Verdict, str]:
     }
 
 
+def verdict_message(verdict: Verdict, challenge: Challenge) -> str:
+    """What to tell the person about a sign-in code that was not accepted."""
+    if verdict is Verdict.WRONG:
+        return ngettext(
+            "That code is not right. You have %(n)d attempt left.",
+            "That code is not right. You have %(n)d attempts left.",
+            challenge.attempts_left,
+        ) % {"n": challenge.attempts_left}
+    return _verdict_messages()[verdict]
+
+
+def wait_text(seconds: int) -> str:
+    """How long a rate-limited person waits, rounded up: "3 minutes", "40 seconds"."""
+    minutes, rest = divmod(seconds, 60)
+    if minutes:
+        minutes += bool(rest)
+        return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+    return ngettext("%(n)d second", "%(n)d seconds", rest) % {"n": rest}
+
+
 def delivery_failed_message() -> str:
     return _("We could not send the code just now. Please try again in a moment.")
 
@@ -75,13 +95,7 @@ def safe_next(request: HttpRequest, url: str | None) -> str:
 
 
 def rate_limited(request: HttpRequest, throttle: Throttle) -> HttpResponse:
-    minutes, seconds = divmod(throttle.retry_after, 60)
-    if minutes:
-        wait = ngettext("%(n)d minute", "%(n)d minutes", minutes + bool(seconds)) % {
-            "n": minutes + bool(seconds)
-        }
-    else:
-        wait = ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
+    wait = wait_text(throttle.retry_after)
     response = render(
         request,
         "django_webotp/rate_limited.html",
@@ -179,15 +193,7 @@ class VerifyView(View):
             login(request, user)
             request.session.pop(SESSION_KEY, None)
             return HttpResponseRedirect(safe_next(request, next_url))
-        if verdict is Verdict.WRONG:
-            message = ngettext(
-                "That code is not right. You have %(n)d attempt left.",
-                "That code is not right. You have %(n)d attempts left.",
-                challenge.attempts_left,
-            ) % {"n": challenge.attempts_left}
-        else:
-            message = _verdict_messages()[verdict]
-        form.add_error("code", message)
+        form.add_error("code", verdict_message(verdict, challenge))
         return self.render_form(challenge, form, status=400)
 
     def render_form(

@@ -10,16 +10,15 @@ from typing import Any
 
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from ..throttling import Throttle
+from ..views import wait_text
 
 __all__ = [
     "CODES",
     "error",
     "method_not_allowed",
     "rate_limited",
-    "wait_text",
 ]
 
 #: Every error code the API answers with, and the HTTP status it always comes with.
@@ -47,15 +46,6 @@ CODES: dict[str, int] = {
 def error(code: str, message: str, **extra: Any) -> JsonResponse:
     """The JSON error response for ``code``, with its fixed HTTP status."""
     return JsonResponse({"error": code, "message": str(message), **extra}, status=CODES[code])
-
-
-def wait_text(seconds: int) -> str:
-    """How long a rate-limited person waits, rounded up: "3 minutes", "40 seconds"."""
-    minutes, rest = divmod(seconds, 60)
-    if minutes:
-        minutes += bool(rest)
-        return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
-    return ngettext("%(n)d second", "%(n)d seconds", rest) % {"n": rest}
 
 
 def rate_limited(throttle: Throttle) -> JsonResponse:

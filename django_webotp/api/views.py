@@ -18,7 +18,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 
 from .. import challenges
@@ -30,9 +29,9 @@ from ..views import (
     _current_challenge,
     _remember,
     _state,
-    _verdict_messages,
     delivery_failed_message,
     safe_next,
+    verdict_message,
 )
 from .decorators import api_view
 from .errors import error, rate_limited
@@ -122,14 +121,10 @@ def verify(request: HttpRequest) -> HttpResponse:
         login(request, user)
         request.session.pop(SESSION_KEY, None)
         return JsonResponse({"status": "verified", "redirect": safe_next(request, next_url)})
+    message = verdict_message(verdict, challenge)
     if verdict is Verdict.WRONG:
-        message = ngettext(
-            "That code is not right. You have %(n)d attempt left.",
-            "That code is not right. You have %(n)d attempts left.",
-            challenge.attempts_left,
-        ) % {"n": challenge.attempts_left}
         return error("invalid_code", message, field="code", attempts_left=challenge.attempts_left)
-    return error(str(verdict), _verdict_messages()[verdict], attempts_left=challenge.attempts_left)
+    return error(str(verdict), message, attempts_left=challenge.attempts_left)
 
 
 @api_view("POST")
