@@ -63,7 +63,7 @@ def test_code_submissions_per_ip(client, settings):
         assert client.post(VERIFY, {"code": "000000"}).status_code == 400
     refused = client.post(VERIFY, {"code": "000000"})
     assert refused.status_code == 429
-    assert "minutes" in refused.content.decode() or "seconds" in refused.content.decode()
+    assert "minute" in refused.content.decode() or "second" in refused.content.decode()
 
 
 def test_limits_can_be_switched_off(client, settings):
