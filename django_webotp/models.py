@@ -130,34 +130,10 @@ class ChallengeQuerySet(models.QuerySet["Challenge"]):
 
 
 class ChallengeManager(models.Manager.from_queryset(ChallengeQuerySet)):  # type: ignore[misc]
-    def issue(
-        self,
-        phone_number: str,
-        purpose: str = Purpose.LOGIN,
-        *,
-        ttl: int,
-        max_attempts: int,
-        code_length: int,
-        requesting_ip: str | None = None,
-        user=None,
-        delivery_status: str = DeliveryStatus.PENDING,
-        action_digest: str = "",
-        action_description: str = "",
-    ) -> Challenge:
-        """Replace any open challenge for this number and purpose with a new one."""
-        challenge = self.build(
-            phone_number,
-            purpose,
-            ttl=ttl,
-            max_attempts=max_attempts,
-            code_length=code_length,
-            requesting_ip=requesting_ip,
-            user=user,
-            delivery_status=delivery_status,
-            action_digest=action_digest,
-            action_description=action_description,
-        )
-        return self.replace_open(challenge)
+    def issue(self, phone_number: str, purpose: str = Purpose.LOGIN, **fields: Any) -> Challenge:
+        """Replace any open challenge for this number and purpose with a new one (``build()``'s
+        arguments), saved."""
+        return self.replace_open(self.build(phone_number, purpose, **fields))
 
     def build(
         self,
