@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
+
+from ...exceptions import SmsDeliveryError
 
 __all__ = ["BaseSmsBackend"]
 
@@ -42,6 +44,23 @@ class BaseSmsBackend:
 
     def send_messages(self, messages: Sequence[Any]) -> int:
         raise NotImplementedError("subclasses of BaseSmsBackend must override send_messages()")
+
+    def _send_each(self, messages: Sequence[Any], send: Callable[[Any], None]) -> int:
+        """Call ``send(message)`` for each message; count the sent ones.
+
+        A ``SmsDeliveryError`` stops the batch unless ``fail_silently`` is set, in which case
+        that message is skipped. Other errors (misconfiguration) always propagate.
+        """
+        sent = 0
+        for message in messages:
+            try:
+                send(message)
+            except SmsDeliveryError:
+                if not self.fail_silently:
+                    raise
+            else:
+                sent += 1
+        return sent
 
     def _stamp(self, message: Any, provider_message_id: str = "") -> None:
         message.backend = self.name

@@ -76,16 +76,7 @@ class SmsBackend(BaseSmsBackend):
             backend.close()
 
     def send_messages(self, messages: Sequence[Any]) -> int:
-        sent = 0
-        for message in messages:
-            try:
-                self._send(message)
-            except SmsDeliveryError:
-                if not self.fail_silently:
-                    raise
-            else:
-                sent += 1
-        return sent
+        return self._send_each(messages, self._send)
 
     def _send(self, message: Any) -> None:
         errors: list[SmsDeliveryError] = []

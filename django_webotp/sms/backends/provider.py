@@ -112,16 +112,7 @@ class ProviderSmsBackend(BaseSmsBackend):
     # -- sending -------------------------------------------------------------------------------
 
     def send_messages(self, messages: Sequence[Any]) -> int:
-        sent = 0
-        for message in messages:
-            try:
-                self._stamp(message, self.send_message(message))
-            except SmsDeliveryError:
-                if not self.fail_silently:
-                    raise
-            else:
-                sent += 1
-        return sent
+        return self._send_each(messages, lambda m: self._stamp(m, self.send_message(m)))
 
     def send_message(self, message: Any) -> str:
         """Hand one message to the provider; return the provider's message id."""
