@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .conf import webotp_settings
-from .models import Challenge, PhoneIdentity, Purpose
+from .models import Challenge, PhoneIdentity
+from .purposes import spec
 
 __all__ = ["PhoneOTPBackend", "create_user"]
 
@@ -32,7 +33,7 @@ class PhoneOTPBackend(ModelBackend):
         self, request: HttpRequest | None, webotp_challenge: Challenge | None = None, **kwargs: Any
     ):
         challenge = webotp_challenge
-        if not isinstance(challenge, Challenge) or challenge.purpose != Purpose.LOGIN:
+        if not isinstance(challenge, Challenge) or not spec(challenge.purpose).signs_in:
             return None
         if challenge.consumed_at is None:
             return None

@@ -11,13 +11,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
 
-from .budgets import SCOPES
+from .abuse.budgets import SCOPES
+from .abuse.ratelimits import RATE_RE, parse_rates
 from .conf import webotp_settings
-from .links import qr_available
+from .delivery import tasks
+from .delivery.links import qr_available
+from .flows.two_factor import WITHOUT_PHONE_CHOICES
 from .sms.backends import failover, webhook
 from .sms.backends.provider import ProviderSmsBackend
 from .sms_format import OriginBoundFormatError, build_origin_bound_line, check_android_app_hash
-from .throttling import RATE_RE, parse_rates
 
 __all__ = ["check_settings"]
 
@@ -386,8 +388,6 @@ def _delivery_problems() -> list:
         return []
     if delivery != "task":
         return [Error(E040.format(value=delivery), id="webotp.E040")]
-    from . import tasks
-
     if not tasks.TASKS_AVAILABLE:
         return [
             Error(
@@ -410,8 +410,6 @@ def _delivery_problems() -> list:
 
 
 def _two_factor_problems() -> list[CheckMessage]:
-    from .two_factor import WITHOUT_PHONE_CHOICES
-
     problems: list[CheckMessage] = []
     required = webotp_settings.TWO_FACTOR_REQUIRED
     if not isinstance(required, bool):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .abuse.destinations import destination_refusal
 from .conf import webotp_settings
-from .phone import destination_refusal, parse_phone
+from .phone import parse_phone
 
 __all__ = ["CodeForm", "PhoneForm"]
 

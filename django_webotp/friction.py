@@ -1,56 +1,9 @@
-"""Bot checks for ``WEBOTP_BOT_CHECK``: run before a code is sent, so bots pay before you do.
+"""The old home of the Turnstile bot check, kept so that existing settings keep working.
 
-A bot check is any callable ``check(request, phone_number)`` returning True (or None) to go on,
-or a message to show the person (False shows a generic one). ``turnstile`` below is a ready one
-for Cloudflare Turnstile; a reCAPTCHA or hCaptcha check has the same shape.
+``WEBOTP_BOT_CHECK = "django_webotp.friction.turnstile"`` still works; new settings name
+``django_webotp.abuse.bots.turnstile``.
 """
 
-from __future__ import annotations
-
-import json
-import logging
-import urllib.error
-import urllib.parse
-import urllib.request
-
-from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest
-from django.utils.translation import gettext as _
-
-from .conf import webotp_settings
+from .abuse.bots import turnstile
 
 __all__ = ["turnstile"]
-
-logger = logging.getLogger("django_webotp")
-
-TURNSTILE_FIELD = "cf-turnstile-response"
-
-
-def turnstile(request: HttpRequest, phone_number: str) -> bool | str:
-    """Verify the Turnstile widget's token (``cf-turnstile-response``) with Cloudflare.
-
-    Fails closed: no token, a refused token, or Cloudflare not answering within 5 seconds all
-    refuse the code, with a message the person can act on.
-    """
-    secret = webotp_settings.TURNSTILE_SECRET
-    if not secret:
-        raise ImproperlyConfigured(
-            "django_webotp.friction.turnstile needs WEBOTP_TURNSTILE_SECRET."
-        )
-    token = request.POST.get(TURNSTILE_FIELD, "")
-    if not token:
-        return _("Please complete the check that you are not a robot.")
-    data = urllib.parse.urlencode(
-        {"secret": secret, "response": token, "remoteip": request.META.get("REMOTE_ADDR", "")}
-    ).encode()
-    url = webotp_settings.TURNSTILE_URL
-    try:
-        with urllib.request.urlopen(url, data=data, timeout=5) as answer:  # noqa: S310 (a setting)
-            outcome = json.load(answer)
-    except (OSError, ValueError) as exc:
-        logger.warning("Turnstile did not answer: %s", exc)
-        return _("We could not check that you are not a robot. Please try again.")
-    if outcome.get("success") is True:
-        return True
-    logger.info("Turnstile refused a token: %s", outcome.get("error-codes"))
-    return _("The check that you are not a robot failed. Please try again.")

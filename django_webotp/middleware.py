@@ -16,7 +16,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.deprecation import MiddlewareMixin
 
-from .two_factor import State, code_page_redirect, get_state, hide_user, requires_two_factor
+from .decorators import code_page_redirect, hide_user, requires_two_factor
+from .flows.two_factor import State, get_state
 
 __all__ = ["TwoFactorMiddleware"]
 

@@ -76,6 +76,12 @@ class Verdict(StrEnum):
     UNDELIVERED = "undelivered"
 
 
+class PhoneIdentityQuerySet(models.QuerySet["PhoneIdentity"]):
+    def held_by_another(self, phone_number: str, user_id: Any) -> bool:
+        """Whether an account other than ``user_id``'s has verified this number."""
+        return self.filter(phone_number=str(phone_number)).exclude(user_id=user_id).exists()
+
+
 class PhoneIdentity(models.Model):
     """A verified phone number that signs a user in."""
 
@@ -88,6 +94,8 @@ class PhoneIdentity(models.Model):
     phone_number = PhoneNumberField(_("phone number"), unique=True)
     verified_at = models.DateTimeField(_("verified at"), default=timezone.now)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = PhoneIdentityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("phone identity")

@@ -13,6 +13,9 @@ import pytest
 
 LOCMEM = "django_webotp.sms.backends.locmem.SmsBackend"
 
+# The fixtures import the app when they run, not here: pytest loads this plugin before
+# pytest-django has set up Django and before coverage starts measuring.
+
 
 @pytest.fixture
 def sms_outbox(settings):

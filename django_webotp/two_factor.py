@@ -1,46 +1,45 @@
-"""Two-step verification: after a password login, a code sent to the user's phone.
+"""Two-step verification's public names, where the README and earlier releases import them.
 
-Django's own ``LoginView`` signs the person in with the password as usual; until they enter a
-code sent to their verified phone (a ``PhoneIdentity``) the session is only *partly* signed in.
-A view that requires the second step never sees such a session: ``@two_factor_required``,
-``TwoFactorRequiredMixin`` or, for every view, ``TwoFactorMiddleware`` with
-``WEBOTP_TWO_FACTOR_REQUIRED = True`` set ``request.user`` to ``AnonymousUser`` and redirect to the
-code page (``webotp:two_factor``), the way ``login_required`` redirects to the login page.
-
-What counts as the second step, per session: a code entered on the code page; a phone number
-verified by code while enrolling (a user who had none); a browser remembered by its signed cookie
-(``WEBOTP_TWO_FACTOR_REMEMBER_DAYS``); or a session signed in by phone code in the first place
-(``PhoneOTPBackend``: the phone is the factor already proved).
+The state lives in ``django_webotp.flows.two_factor``, the view markers in
+``django_webotp.decorators``; both keep working from here.
 """
 
-from __future__ import annotations
-
-import time
-from collections.abc import Callable
-from enum import StrEnum
-from functools import lru_cache, wraps
-from typing import Any
-
-from asgiref.sync import iscoroutinefunction, sync_to_async
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, REDIRECT_FIELD_NAME
-from django.contrib.auth.mixins import AccessMixin
-from django.contrib.auth.models import AnonymousUser
-from django.contrib.auth.views import LogoutView, redirect_to_login
-from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
-from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.module_loading import import_string
-
-from .conf import webotp_settings
-from .models import PhoneIdentity
+from .decorators import (
+    TwoFactorRequiredMixin,
+    code_page_redirect,
+    hide_user,
+    refusal,
+    requires_two_factor,
+    two_factor_exempt,
+    two_factor_required,
+)
+from .flows.two_factor import (
+    SESSION_KEY,
+    VERIFIED_SESSION_KEY,
+    WITHOUT_PHONE_CHOICES,
+    State,
+    get_state,
+    is_verified,
+    mark_verified,
+    real_user,
+    remember_days,
+    remember_device,
+    user_phone,
+)
 
 __all__ = [
+    "SESSION_KEY",
+    "VERIFIED_SESSION_KEY",
+    "WITHOUT_PHONE_CHOICES",
     "State",
     "TwoFactorRequiredMixin",
+    "code_page_redirect",
     "get_state",
+    "hide_user",
     "is_verified",
     "mark_verified",
+    "real_user",
+    "refusal",
     "remember_days",
     "remember_device",
     "requires_two_factor",
@@ -48,260 +47,3 @@ __all__ = [
     "two_factor_required",
     "user_phone",
 ]
-
-#: The session key that says which user passed the second step in this session, and how.
-VERIFIED_SESSION_KEY = "webotp_2fa_verified"
-#: The session key of the code page's challenge.
-SESSION_KEY = "webotp_2fa"
-PHONE_BACKEND = "django_webotp.backends.PhoneOTPBackend"
-_DEVICE_SALT = "django_webotp.two_factor.device"
-WITHOUT_PHONE_CHOICES = ("enroll", "deny", "allow")
-
-
-class State(StrEnum):
-    """Where a request's session stands with the second step."""
-
-    ANONYMOUS = "anonymous"  # not signed in at all
-    VERIFIED = "verified"  # fully signed in
-    NOT_NEEDED = "not_needed"  # no phone, and WEBOTP_TWO_FACTOR_WITHOUT_PHONE = "allow"
-    PENDING = "pending"  # password given, code not yet: only partly signed in
-
-
-def user_phone(user: Any) -> str | None:
-    """The number a user's codes go to: their most recently verified one, or None."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    numbers = PhoneIdentity.objects.filter(user=user).order_by("-verified_at", "-pk")
-    number = numbers.values_list("phone_number", flat=True).first()
-    return str(number) if number else None
-
-
-def real_user(request: HttpRequest) -> Any:
-    """The user Django authenticated, even where ``request.user`` has been hidden."""
-    return request.__dict__.get("_webotp_user") or request.user
-
-
-def get_state(request: HttpRequest) -> State:
-    """How far this request's session is signed in; worked out once per request."""
-    cached = request.__dict__.get("_webotp_two_factor")
-    if cached is not None:
-        return cached
-    state = _work_out_state(request)
-    request._webotp_two_factor = state  # type: ignore[attr-defined]
-    return state
-
-
-def is_verified(request: HttpRequest) -> bool:
-    """Whether the request is fully signed in (second step done, or not needed)."""
-    return get_state(request) in (State.VERIFIED, State.NOT_NEEDED)
-
-
-def _work_out_state(request: HttpRequest) -> State:
-    user = real_user(request)
-    if not getattr(user, "is_authenticated", False):
-        return State.ANONYMOUS
-    session = request.session
-    if _signed_in_by_phone(session.get(BACKEND_SESSION_KEY)):
-        return State.VERIFIED
-    marker = session.get(VERIFIED_SESSION_KEY) or {}
-    if isinstance(marker, dict) and marker.get("user") == str(user.pk):
-        return State.VERIFIED
-    phone = user_phone(user)
-    if phone is None:
-        allow = webotp_settings.TWO_FACTOR_WITHOUT_PHONE == "allow"
-        return State.NOT_NEEDED if allow else State.PENDING
-    if _remembered(request, user, phone):
-        # A new key here too: a partial session planted in a remembered browser stays partial.
-        mark_verified(request, user, method="device")
-        return State.VERIFIED
-    return State.PENDING
-
-
-@lru_cache(maxsize=16)
-def _signed_in_by_phone(backend_path: str | None) -> bool:
-    """Whether the session's backend is PhoneOTPBackend (or a site's subclass of it)."""
-    if not backend_path:
-        return False
-    if backend_path == PHONE_BACKEND:
-        return True
-    from .backends import PhoneOTPBackend
-
-    try:
-        backend = import_string(backend_path)
-    except ImportError:
-        return False
-    return isinstance(backend, type) and issubclass(backend, PhoneOTPBackend)
-
-
-def mark_verified(request: HttpRequest, user: Any, *, method: str) -> None:
-    """Record that ``user`` passed the second step in this session.
-
-    The session gets a new key first: a session id someone planted or saw while the session was
-    only partly signed in is worthless once it is fully signed in (session fixation).
-    """
-    request.session.cycle_key()
-    request.session[VERIFIED_SESSION_KEY] = {
-        "user": str(user.pk),
-        "method": method,
-        "at": int(time.time()),
-    }
-    request.session.pop(SESSION_KEY, None)
-    request._webotp_two_factor = State.VERIFIED  # type: ignore[attr-defined]
-
-
-def hide_user(request: HttpRequest) -> None:
-    """Make a partly signed-in request look anonymous to everything that runs after this."""
-    request._webotp_user = real_user(request)  # type: ignore[attr-defined]
-    anonymous = AnonymousUser()
-    request.user = anonymous
-
-    async def auser() -> AnonymousUser:
-        return anonymous
-
-    request.auser = auser  # type: ignore[attr-defined]
-
-
-def code_page_redirect(request: HttpRequest) -> HttpResponse:
-    """Off to the code page, coming back to this URL afterwards (as ``login_required`` does)."""
-    return redirect_to_login(request.get_full_path(), reverse("webotp:two_factor"), "next")
-
-
-def refusal(
-    request: HttpRequest,
-    login_url: str | None = None,
-    redirect_field_name: str = REDIRECT_FIELD_NAME,
-) -> HttpResponse | None:
-    """What a view requiring the second step answers instead of running, or None to run it."""
-    state = get_state(request)
-    if state is State.ANONYMOUS:
-        return redirect_to_login(request.get_full_path(), login_url, redirect_field_name)
-    if state is State.PENDING:
-        hide_user(request)
-        return code_page_redirect(request)
-    return None
-
-
-# --- marking views ---------------------------------------------------------------------------
-
-
-def two_factor_required(
-    function: Callable | None = None,
-    *,
-    login_url: str | None = None,
-    redirect_field_name: str = REDIRECT_FIELD_NAME,
-) -> Callable:
-    """Like ``login_required``, and the second step must be done too.
-
-    A signed-out visitor goes to the login page; a partly signed-in one to the code page. Works
-    on its own, with or without ``TwoFactorMiddleware``, on sync and async views.
-    """
-
-    def decorator(view: Callable) -> Callable:
-        wrapper: Callable
-        if iscoroutinefunction(view):
-
-            async def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-                answer = await sync_to_async(refusal)(request, login_url, redirect_field_name)
-                if answer is not None:
-                    return answer
-                return await view(request, *args, **kwargs)
-
-        else:
-
-            def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-                answer = refusal(request, login_url, redirect_field_name)
-                if answer is not None:
-                    return answer
-                return view(request, *args, **kwargs)
-
-        wrapped = wraps(view)(wrapper)
-        wrapped.two_factor_required = True  # type: ignore[attr-defined]
-        return wrapped
-
-    return decorator(function) if function is not None else decorator
-
-
-def two_factor_exempt(view: Callable) -> Callable:
-    """Let a partly signed-in session reach this view while WEBOTP_TWO_FACTOR_REQUIRED is True.
-
-    Its ``request.user`` is then the user of the password alone: use it for pages that need no
-    more than that (a help page, a "sign out" view of your own).
-    """
-    view.two_factor_exempt = True  # type: ignore[attr-defined]
-    return view
-
-
-class TwoFactorRequiredMixin(AccessMixin):
-    """``two_factor_required`` for class-based views, like ``LoginRequiredMixin``."""
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        login_url = str(self.login_url) if self.login_url else None
-        answer = refusal(request, login_url, self.get_redirect_field_name())
-        if answer is not None:
-            return answer
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-
-
-def requires_two_factor(view: Callable) -> bool:
-    """Whether the second step guards ``view`` (a resolved view function)."""
-    view_class = getattr(view, "view_class", None)
-    if getattr(view, "two_factor_required", False) or (
-        isinstance(view_class, type) and issubclass(view_class, TwoFactorRequiredMixin)
-    ):
-        return True
-    if webotp_settings.TWO_FACTOR_REQUIRED is not True:
-        return False
-    if getattr(view, "two_factor_exempt", False):
-        return False
-    if getattr(view, "login_required", True) is False:  # Django's @login_not_required
-        return False
-    # Signing out must always work.
-    return not (isinstance(view_class, type) and issubclass(view_class, LogoutView))
-
-
-# --- remembering a device --------------------------------------------------------------------
-
-
-def _device_token(user: Any, phone: str) -> str:
-    # Tied to the password (its session hash) and the phone: changing either forgets the device.
-    material = f"{user.pk}\x1f{user.get_session_auth_hash()}\x1f{phone}"
-    return salted_hmac(_DEVICE_SALT, material, algorithm="sha256").hexdigest()
-
-
-def remember_days() -> int:
-    """WEBOTP_TWO_FACTOR_REMEMBER_DAYS, or 0 when remembering devices is off."""
-    days = webotp_settings.TWO_FACTOR_REMEMBER_DAYS
-    return days if isinstance(days, int) and not isinstance(days, bool) and days > 0 else 0
-
-
-def _remember_seconds() -> int:
-    return remember_days() * 86400
-
-
-def remember_device(request: HttpRequest, response: HttpResponse, user: Any, phone: str) -> None:
-    """Set the signed cookie that lets this browser skip the code for N days."""
-    seconds = _remember_seconds()
-    if not seconds:
-        return
-    response.set_signed_cookie(
-        webotp_settings.TWO_FACTOR_COOKIE_NAME,
-        f"{user.pk}:{_device_token(user, phone)}",
-        salt=_DEVICE_SALT,
-        max_age=seconds,
-        secure=settings.SESSION_COOKIE_SECURE or request.is_secure(),
-        httponly=True,
-        samesite="Lax",
-    )
-
-
-def _remembered(request: HttpRequest, user: Any, phone: str) -> bool:
-    seconds = _remember_seconds()
-    if not seconds:
-        return False
-    value = request.get_signed_cookie(
-        webotp_settings.TWO_FACTOR_COOKIE_NAME, default=None, salt=_DEVICE_SALT, max_age=seconds
-    )
-    if not value:
-        return False
-    pk, _, token = value.partition(":")
-    return pk == str(user.pk) and constant_time_compare(token, _device_token(user, phone))

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from . import link_views, purpose_views, views
+from . import views
 
 app_name = "webotp"
 
@@ -13,13 +13,11 @@ urlpatterns = [
     path("resend/", login_not_required(views.ResendView.as_view()), name="resend"),
     path("status/", login_not_required(views.StatusView.as_view()), name="status"),
     # Purposes beyond sign-in (README: "Beyond sign-in").
-    path("two-factor/", purpose_views.TwoFactorView.as_view(), name="two_factor"),
-    path(
-        "two-factor/cancel/", purpose_views.TwoFactorCancelView.as_view(), name="two_factor_cancel"
-    ),
-    path("phone/", purpose_views.PhoneChangeView.as_view(), name="phone"),
-    path("phone/verify/", purpose_views.PhoneVerifyView.as_view(), name="phone_verify"),
+    path("two-factor/", views.TwoFactorView.as_view(), name="two_factor"),
+    path("two-factor/cancel/", views.TwoFactorCancelView.as_view(), name="two_factor_cancel"),
+    path("phone/", views.PhoneChangeView.as_view(), name="phone"),
+    path("phone/verify/", views.PhoneVerifyView.as_view(), name="phone_verify"),
     # One-tap links from the SMS: open to whoever holds the SMS.
-    path("c/", login_not_required(link_views.LinkConfirmView.as_view()), name="link_confirm"),
-    path("c/<str:token>/", login_not_required(link_views.LinkView.as_view()), name="link"),
+    path("c/", login_not_required(views.LinkConfirmView.as_view()), name="link_confirm"),
+    path("c/<str:token>/", login_not_required(views.LinkView.as_view()), name="link"),
 ]

@@ -9,10 +9,11 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from django_webotp import budgets, signals, sms
+from django_webotp import signals, sms
+from django_webotp.abuse import budgets
+from django_webotp.abuse.ratelimits import parse_rates, split_rate
 from django_webotp.conf import webotp_settings
 from django_webotp.models import Challenge, PhoneIdentity
-from django_webotp.throttling import parse_rates, split_rate
 
 pytestmark = pytest.mark.django_db
 LOGIN = reverse("webotp:login")

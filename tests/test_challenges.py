@@ -5,7 +5,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from django_webotp import challenges, signals, sms
+from django_webotp import signals, sms
+from django_webotp.delivery import compose
+from django_webotp.flows import challenges
 from django_webotp.models import Challenge, DeliveryStatus
 from django_webotp.sms_format import OriginBoundFormatError, parse_origin_bound_message
 from django_webotp.testing import last_code, last_message
@@ -33,18 +35,18 @@ def request(host="testserver"):
     ],
 )
 def test_sms_domain_is_the_request_host_without_port(host, expected):
-    assert challenges.sms_domain(request(host)) == expected
+    assert compose.sms_domain(request(host)) == expected
 
 
 def test_webotp_domain_wins(settings):
     settings.WEBOTP_DOMAIN = "signin.example.com"
-    assert challenges.sms_domain(request()) == "signin.example.com"
-    assert challenges.sms_domain(None) == "signin.example.com"
+    assert compose.sms_domain(request()) == "signin.example.com"
+    assert compose.sms_domain(None) == "signin.example.com"
 
 
 def test_sms_domain_outside_a_request_needs_the_setting():
     with pytest.raises(ImproperlyConfigured, match="WEBOTP_DOMAIN"):
-        challenges.sms_domain(None)
+        compose.sms_domain(None)
 
 
 def test_the_sms_is_origin_bound_and_fits_one_segment(settings):

@@ -7,7 +7,8 @@ per process) and the delivery-mode checks E040, E041 and W040.
 import pytest
 from django.core.checks import Error, Warning, run_checks
 
-from django_webotp import checks, tasks
+from django_webotp import checks
+from django_webotp.delivery import tasks
 
 LOCMEM_CACHE = "django.core.cache.backends.locmem.LocMemCache"
 DUMMY_CACHE = "django.core.cache.backends.dummy.DummyCache"

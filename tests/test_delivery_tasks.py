@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from django_webotp import signals, sms
+from django_webotp.delivery.tasks import TASKS_PACKAGE
 from django_webotp.exceptions import SmsDeliveryError
 from django_webotp.models import Challenge, DeliveryStatus, PhoneIdentity
 from django_webotp.sms.backends.base import BaseSmsBackend
-from django_webotp.tasks import TASKS_PACKAGE
 from django_webotp.testing import last_code
 
 if TASKS_PACKAGE == "django.tasks":

@@ -14,8 +14,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from django_webotp import links, sms
-from django_webotp.challenges import render_body
+from django_webotp import sms
+from django_webotp.delivery import links
+from django_webotp.delivery.compose import render_body
 from django_webotp.models import Challenge, PhoneIdentity, Purpose
 from django_webotp.sms_format import parse_origin_bound_message, sms_segments
 from django_webotp.testing import last_code, last_link

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django_ratelimit.core import get_usage
 
 from django_webotp import signals, sms
+from django_webotp.abuse.ratelimits import hit, parse_rates
 from django_webotp.models import Challenge
 from django_webotp.testing import last_code
-from django_webotp.throttling import hit, parse_rates
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 import django_webotp
-from django_webotp import links
-from django_webotp.challenges import render_body
+from django_webotp.delivery import links
+from django_webotp.delivery.compose import render_body
 from django_webotp.models import Challenge
 from django_webotp.sms_format import build_message, is_gsm7, sms_segments
 
@@ -93,7 +93,7 @@ def render(
     embedded: bool = False,
     app_hash: bool = False,
 ) -> str:
-    """The SMS as challenges.render_body builds it."""
+    """The SMS as compose.render_body builds it."""
     challenge = Challenge(purpose=purpose_of(template), code_length=len(inputs.code))
     context = {
         **EXTRA_CONTEXT,
@@ -140,7 +140,7 @@ def test_basic_sign_in_sms_is_one_segment(language):
 
 @pytest.mark.django_db
 def test_the_measured_sms_is_the_one_render_body_sends(settings):
-    # The measuring above mirrors challenges.render_body; this keeps the two in step.
+    # The measuring above mirrors compose.render_body; this keeps the two in step.
     settings.WEBOTP_LINK = True
     settings.WEBOTP_EMBEDDED_DOMAIN = LONGEST.embedded_domain
     settings.WEBOTP_ANDROID_APP_HASH = APP_HASH

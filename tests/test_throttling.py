@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from django_webotp import signals, sms
-from django_webotp.throttling import hash_phone, parse_rates
+from django_webotp.abuse.ratelimits import hash_phone, parse_rates
 
 pytestmark = pytest.mark.django_db
 LOGIN = reverse("webotp:login")
@@ -102,7 +102,7 @@ def test_fail_open_lets_codes_through_when_the_cache_is_down(client, unreachable
 
 
 def test_budgets_fail_closed_too(client, settings, monkeypatch):
-    from django_webotp import budgets
+    from django_webotp.abuse import budgets
 
     def broken(phone_number):
         raise ConnectionError("cache down")

@@ -21,7 +21,7 @@ from django.utils import translation
 
 import django_webotp
 from django_webotp import sms
-from django_webotp.challenges import render_body
+from django_webotp.delivery.compose import render_body
 from django_webotp.models import Challenge
 from django_webotp.sms_format import build_message, is_gsm7, sms_segments
 from django_webotp.testing import last_code

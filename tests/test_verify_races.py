@@ -6,7 +6,8 @@ real multi-process proofs are in tests/concurrency/ (PostgreSQL).
 
 import pytest
 
-from django_webotp import challenges, signals
+from django_webotp import signals
+from django_webotp.flows import challenges
 from django_webotp.models import Challenge, Verdict
 
 pytestmark = pytest.mark.django_db

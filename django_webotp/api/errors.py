@@ -11,8 +11,8 @@ from typing import Any
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
-from ..throttling import Throttle
-from ..views import wait_text
+from ..abuse.ratelimits import Throttle
+from ..wording import please_wait
 
 __all__ = [
     "CODES",
@@ -50,9 +50,7 @@ def error(code: str, message: str, **extra: Any) -> JsonResponse:
 
 def rate_limited(throttle: Throttle) -> JsonResponse:
     """429 with ``Retry-After``, whichever limit or budget refused (the scope stays private)."""
-    message = _("Please wait %(wait)s before trying again.") % {
-        "wait": wait_text(throttle.retry_after)
-    }
+    message = please_wait(throttle.retry_after)
     response = error("rate_limited", message, retry_after=throttle.retry_after)
     response["Retry-After"] = str(throttle.retry_after)
     return response

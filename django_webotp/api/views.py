@@ -1,7 +1,8 @@
-"""start, verify, resend and status: the HTML views' flow, answered in JSON.
+"""start, verify, resend and status: the sign-in code step, answered in JSON.
 
-The session state is the HTML views' own (``views.SESSION_KEY``), so a flow may even start in
-one and finish in the other; the rate limits, budgets and bot check are ``challenges``'.
+The code step is the HTML pages' own (``flows.CodeStep`` of the login purpose, in the session),
+so a sign-in may even start in one front end and finish in the other; the words are
+``wording``'s, the rules the flows'.
 """
 
 from __future__ import annotations
@@ -12,27 +13,19 @@ from importlib.resources import files
 from math import ceil
 from typing import Any
 
-from django.contrib.auth import authenticate, login
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from .. import challenges
 from ..conf import webotp_settings
+from ..flows.challenges import resend_in
+from ..flows.code_step import CodeStep
+from ..flows.signin import sign_in
 from ..forms import CodeForm, PhoneForm
-from ..models import Challenge, DeliveryStatus, Verdict
-from ..views import (
-    SESSION_KEY,
-    _current_challenge,
-    _remember,
-    _state,
-    delivery_failed_message,
-    safe_next,
-    verdict_message,
-)
+from ..models import Challenge, DeliveryStatus, Purpose, Verdict
+from ..wording import account_unavailable, delivery_failed, lost_message, verdict_message
 from .decorators import api_view
 from .errors import error, rate_limited
 from .payload import read_fields
@@ -47,14 +40,6 @@ def form_error(form: Form, field: str, codes: tuple[str, ...], **extra: Any) -> 
     first = form.errors.as_data()[field][0]
     code = first.code if first.code in codes else codes[0]
     return error(code, str(form.errors[field][0]), field=field, **extra)
-
-
-def resend_in(challenge: Challenge) -> int:
-    """Seconds (rounded up) before ``challenges.resend`` accepts this challenge."""
-    if challenge.delivery_status == DeliveryStatus.FAILED:
-        return 0
-    waited = (timezone.now() - challenge.created_at).total_seconds()
-    return max(ceil(webotp_settings.RESEND_COOLDOWN - waited), 0)
 
 
 def expires_in(challenge: Challenge) -> int:
@@ -74,9 +59,7 @@ def sent(challenge: Challenge) -> JsonResponse:
 
 
 def no_challenge() -> JsonResponse:
-    return error(
-        "no_challenge", _("Your sign-in request has expired. Enter your phone number again.")
-    )
+    return error("no_challenge", lost_message(Purpose.LOGIN))
 
 
 @api_view("POST")
@@ -86,15 +69,17 @@ def start(request: HttpRequest) -> HttpResponse:
     form = PhoneForm(read_fields(request, ("phone_number", "next")))
     if not form.is_valid():
         return form_error(form, "phone_number", PHONE_ERRORS)
-    result = challenges.start(request, form.cleaned_data["phone_number"])
+    step = CodeStep(request, Purpose.LOGIN)
+    result = step.start(
+        form.cleaned_data["phone_number"], next_url=form.cleaned_data["next"], remember_failed=False
+    )
     if result.refusal:
         return error("bot_check_failed", result.refusal)
     if result.throttle:
         return rate_limited(result.throttle)
     if result.delivery_error:
-        return error("delivery_failed", delivery_failed_message())
+        return error("delivery_failed", delivery_failed())
     assert result.challenge is not None
-    _remember(request, result.challenge, form.cleaned_data["next"])
     return sent(result.challenge)
 
 
@@ -103,46 +88,42 @@ def start(request: HttpRequest) -> HttpResponse:
 def verify(request: HttpRequest) -> HttpResponse:
     """Check ``code`` against this session's challenge; sign in exactly as ``VerifyView``."""
     data = read_fields(request, ("code",))
-    challenge = _current_challenge(request)
+    step = CodeStep(request, Purpose.LOGIN)
+    challenge = step.challenge
     if challenge is None:
         return no_challenge()
-    throttle = challenges.verify_throttle(request, challenge)
-    if throttle.limited:
-        return rate_limited(throttle)
     form = CodeForm(data, code_length=challenge.code_length)
-    if not form.is_valid():
+    result = step.check(form.cleaned_data["code"] if form.is_valid() else None)
+    if result.throttle:
+        return rate_limited(result.throttle)
+    if result.verdict is None:
         return form_error(form, "code", ("invalid_code",), attempts_left=challenge.attempts_left)
-    verdict = challenges.verify(request, challenge, form.cleaned_data["code"])
-    if verdict is Verdict.VERIFIED:
-        user = authenticate(request, webotp_challenge=challenge)
-        if user is None:
-            return error("account_unavailable", _("This phone number cannot be used to sign in."))
-        next_url = _state(request).get("next")
-        login(request, user)
-        request.session.pop(SESSION_KEY, None)
-        return JsonResponse({"status": "verified", "redirect": safe_next(request, next_url)})
-    message = verdict_message(verdict, challenge)
-    if verdict is Verdict.WRONG:
+    if result.verified:
+        redirect = sign_in(request, challenge, step.next_url)
+        if redirect is None:
+            return error("account_unavailable", account_unavailable())
+        step.forget()
+        return JsonResponse({"status": "verified", "redirect": redirect})
+    message = verdict_message(result.verdict, challenge)
+    if result.verdict is Verdict.WRONG:
         return error("invalid_code", message, field="code", attempts_left=challenge.attempts_left)
-    return error(str(verdict), message, attempts_left=challenge.attempts_left)
+    return error(str(result.verdict), message, attempts_left=challenge.attempts_left)
 
 
 @api_view("POST")
 def resend(request: HttpRequest) -> HttpResponse:
     """A new code to the same number; the previous one stops working."""
     read_fields(request, ())  # a bot check may read its token from the body
-    challenge = _current_challenge(request)
-    if challenge is None:
+    result = CodeStep(request, Purpose.LOGIN).resend()
+    if result is None:
         return no_challenge()
-    result = challenges.resend(request, challenge)
     if result.throttle:
         return rate_limited(result.throttle)
     if result.refusal:
         return error("bot_check_failed", result.refusal)
     assert result.challenge is not None
-    _remember(request, result.challenge, _state(request).get("next", ""))
     if result.delivery_error:
-        return error("delivery_failed", delivery_failed_message())
+        return error("delivery_failed", delivery_failed())
     return sent(result.challenge)
 
 
@@ -164,7 +145,7 @@ def delivery(challenge: Challenge) -> str:
 def status(request: HttpRequest) -> HttpResponse:
     """This session's challenge, if any. Also sets the CSRF cookie the POST routes need."""
     get_token(request)
-    challenge = _current_challenge(request)
+    challenge = CodeStep(request, Purpose.LOGIN).challenge
     if challenge is None:
         return no_challenge()
     body = {

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from ..conf import webotp_settings
 from ..models import Challenge
+from ..purposes import CODE_SESSION_KEYS
 from . import inbox
 
 __all__ = ["inbox_view", "simulator_messages"]
@@ -88,8 +89,6 @@ def simulator_messages(request: HttpRequest) -> JsonResponse:
 
 def _newest_session_challenge(request: HttpRequest) -> Challenge | None:
     """The newest challenge any code page of this session waits for (sign-in or another purpose)."""
-    from ..purpose_views import CODE_SESSION_KEYS
-
     ids = []
     for key in CODE_SESSION_KEYS:
         state = request.session.get(key) or {}

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from django_webotp import links
+from django_webotp.delivery import links
 from django_webotp.models import Challenge
 from django_webotp.testing import last_code, last_link
 

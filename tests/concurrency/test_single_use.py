@@ -42,7 +42,7 @@ def test_one_sign_in_per_code_however_many_submit_it(threaded_server):
 def test_one_sign_in_when_the_code_page_and_the_link_race(threaded_server):
     """Half the submissions through the code page, half through the link's confirmation page
     in other browsers: the same conditional UPDATE lets exactly one of them sign in."""
-    from django_webotp import links
+    from django_webotp.delivery import links
 
     half = SUBMITTERS // 2
     for round_number in range(ROUNDS // 2):

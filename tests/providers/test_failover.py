@@ -6,8 +6,10 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory, override_settings
 
-from django_webotp import challenges, sms
+from django_webotp import sms
+from django_webotp.delivery import compose
 from django_webotp.exceptions import SmsDeliveryError
+from django_webotp.flows import challenges
 from django_webotp.models import Challenge, DeliveryStatus
 from django_webotp.sms import SmsMessage, get_connection
 from django_webotp.sms.backends.failover import SmsBackend
@@ -148,4 +150,4 @@ def test_twilio_down_vonage_delivers_and_the_challenge_records_it(
 
 
 def challenge_body(challenge):
-    return challenges.render_body(challenge, RequestFactory().post("/login/"))
+    return compose.render_body(challenge, RequestFactory().post("/login/"))

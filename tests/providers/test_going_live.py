@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from django_webotp.models import Challenge, DeliveryStatus
 from django_webotp.sms.backends.webhook import sign
-from django_webotp.views import DELIVERY_FAILED, delivery_failed_message
+from django_webotp.views.base import DELIVERY_FAILED
+from django_webotp.wording import delivery_failed as delivery_failed_message
 
 from .conftest import SECRETS
 

@@ -114,7 +114,7 @@ def test_task_delivery_sends_purposes_to_numbers_sign_up_would_not(
     """WEBOTP_SIGNUP = False withholds sign-in SMS from unknown numbers, and nothing else."""
     from django.test import RequestFactory
 
-    from django_webotp import challenges
+    from django_webotp.flows import challenges
     from django_webotp.sms import outbox
 
     settings.WEBOTP_SIGNUP = False

@@ -8,7 +8,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
-from django_webotp import confirm, phone_change
+from django_webotp import confirm
+from django_webotp.delivery import send, tasks
 from django_webotp.testing import last_code
 from django_webotp.two_factor import is_verified, user_phone
 
@@ -74,14 +75,12 @@ def test_a_misconfigured_backend_is_never_silenced_for_notices(monkeypatch, sett
     def broken(*args, **kwargs):
         raise ImproperlyConfigured("WEBOTP_SMS_BACKEND is wrong")
 
-    monkeypatch.setattr(phone_change, "get_connection", broken)
+    monkeypatch.setattr(send, "get_connection", broken)
     with pytest.raises(ImproperlyConfigured):
-        phone_change.send_notice("+447400123456", "notice")
+        send.send_notice("+447400123456", "notice")
 
 
 def test_a_misconfigured_queue_is_never_silenced_for_notices(monkeypatch, settings):
-    from django_webotp import tasks
-
     class Misconfigured:
         def enqueue(self, *args, **kwargs):
             raise ImproperlyConfigured("TASKS is wrong")
@@ -89,4 +88,4 @@ def test_a_misconfigured_queue_is_never_silenced_for_notices(monkeypatch, settin
     settings.WEBOTP_DELIVERY = "task"
     monkeypatch.setattr(tasks, "send_notice", Misconfigured())
     with pytest.raises(ImproperlyConfigured):
-        phone_change._queue_or_send("+447400123456", "notice")
+        tasks.queue_notice("+447400123456", "notice")

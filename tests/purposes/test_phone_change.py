@@ -9,7 +9,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client, RequestFactory
 
-from django_webotp import phone_change, signals, sms
+from django_webotp import signals, sms
+from django_webotp.flows import phone_change
 from django_webotp.models import Challenge, PhoneIdentity, Purpose
 from django_webotp.sms_format import parse_origin_bound_message
 from django_webotp.testing import last_code, last_message
@@ -286,7 +287,7 @@ def test_queued_delivery_sends_the_taken_notice(signed_in, bob, settings):
 
 
 def test_a_queue_that_is_down_sends_the_notice_now(signed_in, alice, settings, monkeypatch):
-    from django_webotp import tasks
+    from django_webotp.delivery import tasks
 
     ask(signed_in, NEW_PHONE)
     settings.WEBOTP_DELIVERY = "task"

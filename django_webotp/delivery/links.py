@@ -34,8 +34,9 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from .conf import webotp_settings
-from .models import Challenge, Purpose, Status
+from ..conf import webotp_settings
+from ..models import Challenge, Status
+from ..purposes import spec
 
 __all__ = [
     "challenge_for_token",
@@ -90,7 +91,7 @@ def challenge_for_token(token: object) -> Challenge | None:
     except Challenge.DoesNotExist:
         logger.info("Refused a sign-in link: its challenge no longer exists.")
         return None
-    if challenge.purpose != Purpose.LOGIN:
+    if not spec(challenge.purpose).links:
         logger.info("Refused a sign-in link: its challenge is not a sign-in.")
         return None
     return challenge
@@ -122,7 +123,7 @@ def sms_link(
     challenge: Challenge, request: HttpRequest | None, code: str, domain: str | None = None
 ) -> str | None:
     """The link to put in the challenge's SMS, code in the fragment; None when there is none."""
-    if not webotp_settings.LINK or challenge.purpose != Purpose.LOGIN:
+    if not webotp_settings.LINK or not spec(challenge.purpose).links:
         return None
     return f"{page_url(challenge, request, domain)}#{code}"
 
@@ -172,7 +173,7 @@ def qr_context(request: HttpRequest, challenge: Challenge) -> dict[str, str] | N
     None unless WEBOTP_LINK_QR is on, the challenge is a sign-in and still pending, and segno is
     installed; a missing segno is logged once per process (system check webotp.W060 says it too).
     """
-    if not webotp_settings.LINK_QR or challenge.purpose != Purpose.LOGIN:
+    if not webotp_settings.LINK_QR or not spec(challenge.purpose).links:
         return None
     if challenge.status is not Status.PENDING:
         return None

@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib.auth import authenticate, login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -33,17 +32,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from . import challenges, links
-from .forms import CodeForm
-from .models import Challenge, Status, Verdict
-from .views import (
-    SESSION_KEY,
-    _state,
-    _verdict_messages,
-    rate_limited,
-    safe_next,
-    verdict_message,
-)
+from ..delivery import links
+from ..flows.code_step import CodeStep
+from ..flows.signin import sign_in
+from ..forms import CodeForm
+from ..models import Challenge, Purpose, Status, Verdict
+from ..wording import account_unavailable, closed_message, verdict_message
+from .base import rate_limited
 
 __all__ = ["LINK_SESSION_KEY", "LinkConfirmView", "LinkView", "referrer_policy"]
 
@@ -82,7 +77,7 @@ def _page(request: HttpRequest, alert: str, status: int) -> HttpResponse:
 
 
 def _closed(request: HttpRequest, verdict: Verdict) -> HttpResponse:
-    return _page(request, _verdict_messages()[verdict], GONE)
+    return _page(request, closed_message(verdict, Purpose.LOGIN), GONE)
 
 
 @method_decorator([referrer_policy("no-referrer"), never_cache], name="dispatch")
@@ -140,33 +135,31 @@ class LinkConfirmView(View):
         challenge = self.challenge()
         if challenge is None:
             return self.lost()
-        throttle = challenges.verify_throttle(request, challenge)
-        if throttle.limited:
-            return rate_limited(request, throttle)
+        # The login code step of this browser judges it; it may not be the browser that asked.
+        step = CodeStep(request, Purpose.LOGIN).with_challenge(challenge)
         form = CodeForm(request.POST, code_length=challenge.code_length)
-        if not form.is_valid():
+        result = step.check(form.cleaned_data["code"] if form.is_valid() else None)
+        if result.throttle:
+            return rate_limited(request, result.throttle)
+        if result.verdict is None:
             return self.render_form(challenge, form, status=400)
-        verdict = challenges.verify(request, challenge, form.cleaned_data["code"])
-        if verdict is Verdict.VERIFIED:
-            return self.sign_in(challenge, form)
-        if verdict is not Verdict.WRONG:
-            return _closed(request, verdict)
-        form.add_error("code", verdict_message(verdict, challenge))
+        if result.verified:
+            return self.sign_in(step, challenge, form)
+        if result.verdict is not Verdict.WRONG:
+            return _closed(request, result.verdict)
+        form.add_error("code", verdict_message(result.verdict, challenge))
         return self.render_form(challenge, form, status=400)
 
-    def sign_in(self, challenge: Challenge, form: CodeForm) -> HttpResponse:
-        request = self.request
-        user = authenticate(request, webotp_challenge=challenge)
-        if user is None:
-            form.add_error("code", _("This phone number cannot be used to sign in."))
+    def sign_in(self, step: CodeStep, challenge: Challenge, form: CodeForm) -> HttpResponse:
+        asked_here = step.state.get("challenge") == str(challenge.pk)
+        redirect = sign_in(self.request, challenge, step.next_url if asked_here else None)
+        if redirect is None:
+            form.add_error("code", account_unavailable())
             return self.render_form(challenge, form, status=403)
-        state = _state(request)
-        asked_here = state.get("challenge") == str(challenge.pk)
-        login(request, user)
-        request.session.pop(LINK_SESSION_KEY, None)
+        self.request.session.pop(LINK_SESSION_KEY, None)
         if asked_here:
-            request.session.pop(SESSION_KEY, None)
-        return HttpResponseRedirect(safe_next(request, state.get("next") if asked_here else None))
+            step.forget()
+        return HttpResponseRedirect(redirect)
 
     def render_form(self, challenge: Challenge, form: CodeForm, status: int = 200) -> HttpResponse:
         context = {

@@ -19,8 +19,8 @@ from django.conf import settings
 from django.core.cache import caches
 from phonenumber_field.phonenumber import PhoneNumber
 
-from .conf import webotp_settings
-from .throttling import hash_phone, parse_rates, split_rate
+from ..conf import webotp_settings
+from .ratelimits import hash_phone, parse_rates, split_rate
 
 __all__ = ["BudgetExceeded", "SCOPES", "scope_values", "spend"]
 

@@ -1,0 +1,35 @@
+"""Where codes may go: the allowed regions and number types (SMS pumping starts at the form)."""
+
+from __future__ import annotations
+
+import phonenumbers
+from phonenumber_field.phonenumber import PhoneNumber
+
+from ..conf import webotp_settings
+from ..test_numbers import fixed_code
+
+__all__ = ["destination_refusal"]
+
+
+def destination_refusal(number: PhoneNumber) -> str | None:
+    """Why codes may not be sent to ``number`` ("region" or "number_type"), or None if they may.
+
+    Premium-rate, shared-cost and other numbers that cannot receive a code are how SMS pumping
+    turns a sign-in form into someone else's revenue; they are refused before anything is sent.
+    A WEBOTP_TEST_NUMBERS number is never refused: no SMS is ever sent to it.
+    """
+    if fixed_code(number.as_e164) is not None:
+        return None
+    region = phonenumbers.region_code_for_number(number)
+    allowed = webotp_settings.ALLOWED_REGIONS
+    if (allowed is not None and region not in allowed) or region in (
+        webotp_settings.BLOCKED_REGIONS or ()
+    ):
+        return "region"
+    number_type = phonenumbers.number_type(number)
+    allowed_types = {
+        getattr(phonenumbers.PhoneNumberType, name) for name in webotp_settings.ALLOWED_NUMBER_TYPES
+    }
+    if number_type not in allowed_types:
+        return "number_type"
+    return None

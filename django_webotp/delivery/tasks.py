@@ -1,0 +1,149 @@
+"""Sending codes off the request path, on Django's tasks framework.
+
+With ``WEBOTP_DELIVERY = "task"``, ``flows.challenges.start()`` creates the challenge as
+queued and ``queue_code`` enqueues ``send_code``; a worker sends the SMS and records the
+outcome on the challenge. Django 6.0 and later have the framework built in (``django.tasks``);
+Django 5.2 uses its backport, ``pip install "django-webotp[tasks]"`` (``django_tasks``). Either
+reads the ``TASKS`` setting.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import nullcontext
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import translation
+from django.utils.translation import get_language
+
+from ..conf import webotp_settings
+from ..models import Challenge, DeliveryStatus, PhoneIdentity, Status
+from ..purposes import spec
+from ..test_numbers import fixed_code, log_use
+from . import send
+from .compose import site_name, sms_domain
+
+task: Callable | None
+try:  # Django >= 6.0
+    from django.tasks import task
+
+    TASKS_PACKAGE: str | None = "django.tasks"
+except ImportError:
+    try:  # the backport, on Django 5.2
+        from django_tasks import task  # type: ignore[no-redef]
+
+        TASKS_PACKAGE = "django_tasks"
+    except ImportError:  # pragma: no cover (the test extras install one or the other)
+        task = None
+        TASKS_PACKAGE = None
+
+__all__ = [
+    "DEFAULT_TASK_BACKEND",
+    "TASKS_AVAILABLE",
+    "TASKS_PACKAGE",
+    "queue_code",
+    "queue_notice",
+    "send_code",
+    "send_notice",
+]
+
+logger = logging.getLogger("django_webotp")
+
+#: Whether a tasks framework is importable (``WEBOTP_DELIVERY = "task"`` needs one).
+TASKS_AVAILABLE = task is not None
+#: The backend both frameworks use when ``TASKS`` is not set: it runs tasks on the spot.
+DEFAULT_TASK_BACKEND = f"{TASKS_PACKAGE}.backends.immediate.ImmediateBackend"
+
+
+def _unavailable(function: Callable) -> Callable:  # pragma: no cover (no framework installed)
+    return function
+
+
+_decorate: Callable = task if task is not None else _unavailable
+
+
+@_decorate
+def send_code(challenge_id: str, domain: str, site: str, language: str | None = None) -> str:
+    """Send a queued challenge's code and record the outcome; returns the delivery status.
+
+    ``language`` is the one the request was answered in, so that the SMS speaks it too (a
+    worker has no request to read it from); None, as in tasks queued before it was passed,
+    keeps the worker's own.
+
+    Safe to run twice (queues deliver at least once): only the run whose UPDATE takes the
+    challenge out of "queued" sends. A challenge replaced or expired before a worker got to it
+    gets no SMS, since nobody could use its code.
+    """
+    queued = Challenge.objects.filter(pk=challenge_id, delivery_status=DeliveryStatus.QUEUED)
+    if not queued.update(delivery_status=DeliveryStatus.PENDING):
+        return "skipped"  # an earlier run of this task took it, or the challenge is gone
+    challenge = Challenge.objects.get(pk=challenge_id)
+    if challenge.status is not Status.PENDING:
+        return "skipped"  # replaced or expired while queued: stays "not sent yet"
+    withheld = spec(challenge.purpose).unknown_numbers_withheld and not webotp_settings.SIGNUP
+    if withheld and not _known(challenge):
+        # Decided here rather than in the request, so an unknown number's code page goes
+        # through the same "sending..." step as a known one's.
+        Challenge.objects.filter(pk=challenge.pk).update(delivery_status=DeliveryStatus.SUPPRESSED)
+        return DeliveryStatus.SUPPRESSED
+    with translation.override(language) if language else nullcontext():
+        error = send.deliver_code(challenge, None, domain=domain, site=site)
+    return DeliveryStatus.FAILED if error else DeliveryStatus.SENT
+
+
+def _known(challenge: Challenge) -> bool:
+    return PhoneIdentity.objects.filter(phone_number=challenge.phone_number).exists()
+
+
+@_decorate
+def send_notice(to: str, body: str) -> str:
+    """Send an SMS that carries no code (such as "your number was changed"); at least once."""
+    return "sent" if send.send_notice(to, body) else "failed"
+
+
+def queue_code(challenge: Challenge, request: HttpRequest) -> str | None:
+    """Enqueue the send (``WEBOTP_DELIVERY = "task"``) once the challenge is committed.
+
+    The worker has no request, so the SMS's host, site name and language are worked out here and
+    passed on; the code itself is not: the worker derives it, so no queue ever holds it. Returns an
+    error reason when the queue refused the task (the challenge is then closed as failed).
+    """
+    domain = sms_domain(request)
+    name = site_name(request, domain)
+    language = get_language()
+
+    failure: list[str | None] = []
+
+    def enqueue() -> None:
+        try:
+            send_code.enqueue(str(challenge.pk), domain, name, language)
+        except ImproperlyConfigured:
+            raise
+        except Exception as exc:  # the queue is down: say so now, not "sending..." forever
+            challenge.mark_failed(f"queue: {exc}")
+            failure.append(send.announce(challenge, request, ("queue", exc)))
+
+    # A worker must find the challenge: with ATOMIC_REQUESTS this waits for the commit (and a
+    # failure to enqueue then closes the challenge after the response has gone).
+    transaction.on_commit(enqueue)
+    return failure[0] if failure else None
+
+
+def queue_notice(to: str, body: str) -> None:
+    """Send (or, with ``WEBOTP_DELIVERY = "task"``, queue) a notice SMS; never raises for a
+    provider or queue failure."""
+    if fixed_code(to) is not None:  # a fictional test number: nobody to tell
+        log_use(to, "phone number replaced, no notice sent")
+        return
+    if webotp_settings.DELIVERY == "task":
+        try:
+            send_notice.enqueue(to, body)
+            return
+        except ImproperlyConfigured:
+            raise
+        except Exception as exc:  # the queue is down: send it now rather than not at all
+            logger.warning("Could not queue a notice SMS, sending it now: %s", exc)
+    send.send_notice(to, body)

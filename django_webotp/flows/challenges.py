@@ -1,0 +1,253 @@
+"""Start a challenge and send its code, resend it, judge a submitted code: every front end's core.
+
+Rate limits, budgets, the bot check, signals and delivery are asked from here, in one order, so
+that every front end (the HTML pages, the JSON API, any other a site builds) gets the same
+defences. Nothing here answers HTTP: the front ends turn a ``StartResult`` or a ``Verdict`` into
+a page or a JSON body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import ceil
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+
+from .. import signals
+from ..abuse import bots, budgets
+from ..abuse.ratelimits import Throttle, hash_phone, hit
+from ..conf import webotp_settings
+from ..delivery import send, tasks
+from ..delivery.compose import render_body
+from ..models import Challenge, DeliveryStatus, PhoneIdentity, Purpose, Verdict
+from ..purposes import spec
+from ..test_numbers import fixed_code, log_use
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+__all__ = [
+    "StartResult",
+    "client_ip",
+    "resend",
+    "resend_in",
+    "start",
+    "verify",
+    "verify_throttle",
+]
+
+
+@dataclass(frozen=True)
+class StartResult:
+    """What starting (or resending) a challenge led to.
+
+    ``throttle`` is set when a rate limit or an SMS budget refused it, ``refusal`` when the bot
+    check did (no challenge then); ``delivery_error`` when the SMS could not be sent (the
+    challenge is then closed and marked failed).
+    """
+
+    challenge: Challenge | None = None
+    throttle: Throttle | None = None
+    delivery_error: str | None = None
+    refusal: str | None = None
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _limit(request: HttpRequest, phone: str, purpose: str, scope: str, rates, value=None):
+    throttle = hit(request, scope, rates, value)
+    if throttle.limited:
+        signals.rate_limited.send(
+            sender=Challenge,
+            request=request,
+            phone_number=phone,
+            purpose=purpose,
+            reason=scope,
+            retry_after=throttle.retry_after,
+        )
+    return throttle
+
+
+def start(
+    request: HttpRequest,
+    phone_number: str,
+    purpose: str = Purpose.LOGIN,
+    *,
+    user: Any = None,
+    action_digest: str = "",
+    description: str = "",
+) -> StartResult:
+    """Check limits, budgets and the bot check; create the challenge and send its code.
+
+    The per-IP limit comes first so that a flood from one client neither runs the (possibly
+    remote) bot check nor uses up the victim number's own limit and budget. ``user`` is the
+    account the code is for when it is known (two-step verification, a phone change, a
+    confirmation); ``action_digest`` and ``description`` bind a confirmation to its action.
+    """
+    phone = str(phone_number)
+    refused = _refused(request, phone, purpose, anonymous=user is None)
+    if refused is not None:
+        return refused
+    fixed = fixed_code(phone)
+    queued = webotp_settings.DELIVERY == "task"
+    deliver = fixed is None and (queued or _may_receive(phone, purpose))
+    status = _delivery_status(deliver, queued)
+    challenge = _build(request, phone, purpose, fixed, status, user, action_digest, description)
+    failure = None
+    if deliver and not queued:
+        # The code derives from the challenge's id, so the SMS can go out before the row
+        # exists: the INSERT then records the outcome too (one write and one commit, not an
+        # INSERT and an UPDATE), and no row ever says "pending" for a send in progress.
+        failure = send.send_challenge(challenge, request)
+    elif not deliver:
+        # Same work as for a known number, so timing tells nothing: rendered, not sent.
+        render_body(challenge, request)
+    Challenge.objects.replace_open(challenge)
+    signals.code_requested.send(
+        sender=Challenge, request=request, phone_number=phone, purpose=purpose, challenge=challenge
+    )
+    if fixed is not None:
+        log_use(phone, "code requested, no SMS sent")
+    if not deliver:
+        return StartResult(challenge=challenge)
+    if queued:
+        return StartResult(challenge=challenge, delivery_error=tasks.queue_code(challenge, request))
+    return StartResult(
+        challenge=challenge, delivery_error=send.announce(challenge, request, failure)
+    )
+
+
+def _delivery_status(deliver: bool, queued: bool) -> DeliveryStatus:
+    if not deliver:
+        return DeliveryStatus.SUPPRESSED
+    return DeliveryStatus.QUEUED if queued else DeliveryStatus.PENDING
+
+
+def _build(
+    request: HttpRequest,
+    phone: str,
+    purpose: str,
+    fixed: str | None,
+    status: DeliveryStatus,
+    user: Any,
+    action_digest: str,
+    description: str,
+) -> Challenge:
+    """The new challenge, not saved yet: its id, and so its code, exist before its row does."""
+    return Challenge.objects.build(
+        phone,
+        purpose,
+        ttl=webotp_settings.CODE_TTL,
+        max_attempts=webotp_settings.MAX_ATTEMPTS,
+        code_length=len(fixed) if fixed is not None else webotp_settings.CODE_LENGTH,
+        requesting_ip=client_ip(request),
+        user=user,
+        delivery_status=status,
+        action_digest=action_digest,
+        action_description=description,
+    )
+
+
+def _refused(
+    request: HttpRequest, phone: str, purpose: str, *, anonymous: bool
+) -> StartResult | None:
+    """The defences before a code is made, in order; None when all of them let it through."""
+    throttle = _limit(request, phone, purpose, "ip", webotp_settings.RATELIMIT_IP)
+    if throttle.limited:
+        return StartResult(throttle=throttle)
+    # The bot check (a CAPTCHA) guards anonymous requests; a code for an account someone is
+    # signed in to (with a password, at least) is asked for from pages that carry no widget.
+    refusal = bots.refusal(request, phone) if anonymous else None
+    if refusal:
+        return StartResult(refusal=refusal)
+    throttle = _limit(
+        request, phone, purpose, "phone", webotp_settings.RATELIMIT_PHONE, hash_phone(phone)
+    )
+    if throttle.limited:
+        return StartResult(throttle=throttle)
+    # A test number is sent nothing, so it spends no SMS budget (rate limits still count it).
+    exceeded = budgets.spend(phone) if fixed_code(phone) is None else None
+    if exceeded:
+        signals.budget_exceeded.send(
+            sender=Challenge,
+            request=request,
+            phone_number=phone,
+            purpose=purpose,
+            reason=exceeded.scope,
+            scope_value=exceeded.value if exceeded.scope != "number" else phone,
+            rate=exceeded.rate,
+            retry_after=exceeded.retry_after,
+        )
+        budget = f"budget:{exceeded.scope}"
+        return StartResult(throttle=Throttle(True, exceeded.retry_after, budget))
+    return None
+
+
+def _may_receive(phone: str, purpose: str) -> bool:
+    """Whether this number is sent its code now (queued sends decide in the worker instead, so
+    both kinds of number go through the same "sending..." step on the code page)."""
+    if not spec(purpose).unknown_numbers_withheld or webotp_settings.SIGNUP:
+        return True
+    return PhoneIdentity.objects.filter(phone_number=phone).exists()
+
+
+def resend_in(challenge: Challenge) -> int:
+    """Seconds (rounded up) before a new code may be asked for in place of ``challenge``.
+
+    The one rule for the code pages' countdown, the API's ``resend_in`` and ``resend``'s own
+    refusal: WEBOTP_RESEND_COOLDOWN after the code was asked for, or at once if its send failed.
+    """
+    if challenge.delivery_status == DeliveryStatus.FAILED:
+        return 0
+    waited = (timezone.now() - challenge.created_at).total_seconds()
+    return max(ceil(webotp_settings.RESEND_COOLDOWN - waited), 0)
+
+
+def resend(request: HttpRequest, challenge: Challenge) -> StartResult:
+    """A new code for the same number and purpose, no sooner than ``resend_in`` allows."""
+    wait = resend_in(challenge)
+    if wait:
+        return StartResult(throttle=Throttle(limited=True, retry_after=wait, scope="resend"))
+    return start(
+        request,
+        challenge.phone,
+        challenge.purpose,
+        user=challenge.user,
+        action_digest=challenge.action_digest,
+        description=challenge.action_description,
+    )
+
+
+def verify_throttle(request: HttpRequest, challenge: Challenge) -> Throttle:
+    return _limit(
+        request,
+        challenge.phone,
+        challenge.purpose,
+        "verify",
+        webotp_settings.RATELIMIT_VERIFY_IP,
+    )
+
+
+def verify(request: HttpRequest, challenge: Challenge, code: str) -> Verdict:
+    """Judge ``code`` against ``challenge`` and send the matching signal."""
+    fixed = fixed_code(challenge.phone)
+    verdict = challenge.verify(code, fixed_code=fixed)
+    if fixed is not None:
+        log_use(challenge.phone, f"code submitted, {verdict}")
+    payload = {
+        "sender": Challenge,
+        "request": request,
+        "phone_number": challenge.phone,
+        "purpose": challenge.purpose,
+        "challenge": challenge,
+    }
+    if verdict is Verdict.VERIFIED:
+        signals.code_verified.send(**payload)
+        return verdict
+    signals.code_rejected.send(reason=str(verdict), **payload)
+    if verdict is Verdict.LOCKED and challenge.attempt_counted:  # this guess locked it
+        signals.challenge_locked.send(reason=str(verdict), **payload)
+    return verdict

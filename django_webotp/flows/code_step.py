@@ -1,0 +1,179 @@
+"""A code step: the challenge one browser waits for, kept in its session, and judging its code.
+
+Every page or endpoint that takes a code (sign-in, the one-tap link, two-step verification, a
+phone change, a confirmation, the JSON API) goes through a ``CodeStep``: it loads the challenge
+the session names (only one of its own purpose, and of its account where the purpose has one),
+applies the verify rate limit, judges the code, and remembers or forgets the challenge. The
+front ends only turn its answers into pages or JSON.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+
+from ..abuse.ratelimits import Throttle
+from ..models import Challenge, PhoneIdentity, Verdict
+from ..purposes import PurposeSpec, spec
+from . import challenges
+from .challenges import StartResult
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+__all__ = ["Check", "CodeStep"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """What submitting a code concluded.
+
+    No ``challenge``: this session waits for no code of this step. ``throttle``: too many codes
+    came from this client. No ``verdict`` otherwise: the code was not well-formed (counted by the
+    rate limit, not as an attempt).
+    """
+
+    challenge: Challenge | None
+    throttle: Throttle | None = None
+    verdict: Verdict | None = None
+
+    @property
+    def verified(self) -> bool:
+        return self.verdict is Verdict.VERIFIED
+
+
+class CodeStep:
+    """The code step of ``purpose`` in this request's session.
+
+    ``user`` is the account the code is for (every purpose but sign-in has one); ``phone`` and
+    ``action_digest``, when given, must match the challenge too (two-step verification follows
+    the account's current number; a confirmation's code confirms one action only).
+    """
+
+    def __init__(
+        self,
+        request: HttpRequest,
+        purpose: str,
+        *,
+        user: Any = None,
+        phone: str | None = None,
+        action_digest: str | None = None,
+    ) -> None:
+        self.request = request
+        self.purpose: PurposeSpec = spec(purpose)
+        self.user = user
+        self.phone = phone
+        self.action_digest = action_digest
+
+    # --- the session entry -------------------------------------------------------------------
+
+    @property
+    def state(self) -> dict[str, Any]:
+        return self.request.session.get(self.purpose.session_key) or {}
+
+    @property
+    def next_url(self) -> str:
+        return self.state.get("next", "")
+
+    def remember(
+        self, challenge: Challenge, *, next_url: str | None = None, notice: str = ""
+    ) -> None:
+        """Make ``challenge`` the one this browser waits for (``next`` kept unless given)."""
+        self.request.session[self.purpose.session_key] = {
+            "challenge": str(challenge.pk),
+            "phone": challenge.phone,
+            "next": self.next_url if next_url is None else next_url,
+            "notice": notice,
+        }
+        self.__dict__["challenge"] = challenge
+
+    def with_challenge(self, challenge: Challenge | None) -> CodeStep:
+        """This step judging ``challenge``, found some other way (a one-tap link's token)."""
+        self.__dict__["challenge"] = challenge
+        return self
+
+    def forget(self) -> None:
+        self.request.session.pop(self.purpose.session_key, None)
+        self.__dict__["challenge"] = None
+
+    def take_notice(self) -> str:
+        """The one-off notice ("We sent a new code.") for the next page shown, then gone."""
+        state = self.state
+        notice = state.pop("notice", "")
+        if notice:
+            self.request.session[self.purpose.session_key] = state
+        return notice
+
+    @cached_property
+    def challenge(self) -> Challenge | None:
+        """The challenge this session waits for, if it is still this step's."""
+        challenge_id = self.state.get("challenge")
+        if not challenge_id:
+            return None
+        lookup: dict[str, Any] = {"pk": challenge_id, "purpose": self.purpose.name}
+        if not self.purpose.signs_in:  # a code for an account is only that account's business
+            lookup["user_id"] = getattr(self.user, "pk", None)
+        try:  # get(), not filter().first(): no ORDER BY for a primary-key lookup on the hot path
+            challenge = Challenge.objects.get(**lookup)
+        except (Challenge.DoesNotExist, ValidationError):
+            return None
+        return challenge if self._matches(challenge) else None
+
+    def _matches(self, challenge: Challenge) -> bool:
+        if self.phone is not None and challenge.phone != self.phone:
+            return False  # a code sent to a number the account no longer has
+        if self.action_digest is not None:
+            return hmac.compare_digest(challenge.action_digest, self.action_digest)
+        return True
+
+    # --- sending -------------------------------------------------------------------------------
+
+    def start(
+        self, phone: str, *, next_url: str = "", remember_failed: bool = True, **fields: Any
+    ) -> StartResult:
+        """Send a code for this step to ``phone``; the session then waits for it.
+
+        ``remember_failed=False``: a code whose SMS could not be sent is not waited for (the
+        sign-in pages put the person back on the phone form instead of a code page).
+        """
+        result = challenges.start(self.request, phone, self.purpose.name, user=self.user, **fields)
+        if result.challenge is not None and (remember_failed or not result.delivery_error):
+            self.remember(result.challenge, next_url=next_url)
+        return result
+
+    def resend(self, notice: str = "") -> StartResult | None:
+        """A new code in place of the current one; None when this session waits for none."""
+        challenge = self.challenge
+        if challenge is None:
+            return None
+        result = challenges.resend(self.request, challenge)
+        if result.challenge is not None:
+            self.remember(result.challenge, notice="" if result.delivery_error else notice)
+        return result
+
+    def resend_in(self) -> int:
+        return challenges.resend_in(self.challenge) if self.challenge is not None else 0
+
+    # --- checking a code -----------------------------------------------------------------------
+
+    def check(self, code: str | None) -> Check:
+        """Judge ``code`` (None: what was typed is not a code) under the verify rate limit."""
+        challenge = self.challenge
+        if challenge is None:
+            return Check(None)
+        throttle = challenges.verify_throttle(self.request, challenge)
+        if throttle.limited:
+            return Check(challenge, throttle=throttle)
+        if code is None:
+            return Check(challenge)
+        if self.purpose.number_must_be_free and PhoneIdentity.objects.held_by_another(
+            challenge.phone, getattr(self.user, "pk", None)
+        ):
+            # Its SMS carried no code: judged as a wrong guess (no code is empty), so the answer
+            # and the attempts left read exactly as they would for a free number.
+            code = ""
+        return Check(challenge, verdict=challenges.verify(self.request, challenge, code))

@@ -1,0 +1,188 @@
+"""Two-step verification: after a password login, a code sent to the user's phone.
+
+Django's own ``LoginView`` signs the person in with the password as usual; until they enter a
+code sent to their verified phone (a ``PhoneIdentity``) the session is only *partly* signed in.
+A view that requires the second step never sees such a session (``decorators`` and
+``middleware`` see to that); this module keeps the state they read.
+
+What counts as the second step, per session: a code entered on the code page; a phone number
+verified by code while enrolling (a user who had none); a browser remembered by its signed cookie
+(``WEBOTP_TWO_FACTOR_REMEMBER_DAYS``); or a session signed in by phone code in the first place
+(``PhoneOTPBackend``: the phone is the factor already proved).
+"""
+
+from __future__ import annotations
+
+import time
+from enum import StrEnum
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.module_loading import import_string
+
+from ..backends import PhoneOTPBackend
+from ..conf import webotp_settings
+from ..models import PhoneIdentity, Purpose
+from ..purposes import spec
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
+__all__ = [
+    "State",
+    "get_state",
+    "is_verified",
+    "mark_verified",
+    "real_user",
+    "remember_days",
+    "remember_device",
+    "user_phone",
+]
+
+#: The session key that says which user passed the second step in this session, and how.
+VERIFIED_SESSION_KEY = "webotp_2fa_verified"
+#: The session key of the code page's challenge.
+SESSION_KEY = spec(Purpose.TWO_FACTOR).session_key
+PHONE_BACKEND = "django_webotp.backends.PhoneOTPBackend"
+_DEVICE_SALT = "django_webotp.two_factor.device"
+WITHOUT_PHONE_CHOICES = ("enroll", "deny", "allow")
+
+
+class State(StrEnum):
+    """Where a request's session stands with the second step."""
+
+    ANONYMOUS = "anonymous"  # not signed in at all
+    VERIFIED = "verified"  # fully signed in
+    NOT_NEEDED = "not_needed"  # no phone, and WEBOTP_TWO_FACTOR_WITHOUT_PHONE = "allow"
+    PENDING = "pending"  # password given, code not yet: only partly signed in
+
+
+def user_phone(user: Any) -> str | None:
+    """The number a user's codes go to: their most recently verified one, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    numbers = PhoneIdentity.objects.filter(user=user).order_by("-verified_at", "-pk")
+    number = numbers.values_list("phone_number", flat=True).first()
+    return str(number) if number else None
+
+
+def real_user(request: HttpRequest) -> Any:
+    """The user Django authenticated, even where ``request.user`` has been hidden."""
+    return request.__dict__.get("_webotp_user") or request.user
+
+
+def get_state(request: HttpRequest) -> State:
+    """How far this request's session is signed in; worked out once per request."""
+    cached = request.__dict__.get("_webotp_two_factor")
+    if cached is not None:
+        return cached
+    state = _work_out_state(request)
+    request._webotp_two_factor = state  # type: ignore[attr-defined]
+    return state
+
+
+def is_verified(request: HttpRequest) -> bool:
+    """Whether the request is fully signed in (second step done, or not needed)."""
+    return get_state(request) in (State.VERIFIED, State.NOT_NEEDED)
+
+
+def _work_out_state(request: HttpRequest) -> State:
+    user = real_user(request)
+    if not getattr(user, "is_authenticated", False):
+        return State.ANONYMOUS
+    session = request.session
+    if _signed_in_by_phone(session.get(BACKEND_SESSION_KEY)):
+        return State.VERIFIED
+    marker = session.get(VERIFIED_SESSION_KEY) or {}
+    if isinstance(marker, dict) and marker.get("user") == str(user.pk):
+        return State.VERIFIED
+    phone = user_phone(user)
+    if phone is None:
+        allow = webotp_settings.TWO_FACTOR_WITHOUT_PHONE == "allow"
+        return State.NOT_NEEDED if allow else State.PENDING
+    if _remembered(request, user, phone):
+        # A new key here too: a partial session planted in a remembered browser stays partial.
+        mark_verified(request, user, method="device")
+        return State.VERIFIED
+    return State.PENDING
+
+
+@lru_cache(maxsize=16)
+def _signed_in_by_phone(backend_path: str | None) -> bool:
+    """Whether the session's backend is PhoneOTPBackend (or a site's subclass of it)."""
+    if not backend_path:
+        return False
+    if backend_path == PHONE_BACKEND:
+        return True
+    try:
+        backend = import_string(backend_path)
+    except ImportError:
+        return False
+    return isinstance(backend, type) and issubclass(backend, PhoneOTPBackend)
+
+
+def mark_verified(request: HttpRequest, user: Any, *, method: str) -> None:
+    """Record that ``user`` passed the second step in this session.
+
+    The session gets a new key first: a session id someone planted or saw while the session was
+    only partly signed in is worthless once it is fully signed in (session fixation).
+    """
+    request.session.cycle_key()
+    request.session[VERIFIED_SESSION_KEY] = {
+        "user": str(user.pk),
+        "method": method,
+        "at": int(time.time()),
+    }
+    request.session.pop(SESSION_KEY, None)
+    request._webotp_two_factor = State.VERIFIED  # type: ignore[attr-defined]
+
+
+# --- remembering a device --------------------------------------------------------------------
+
+
+def _device_token(user: Any, phone: str) -> str:
+    # Tied to the password (its session hash) and the phone: changing either forgets the device.
+    material = f"{user.pk}\x1f{user.get_session_auth_hash()}\x1f{phone}"
+    return salted_hmac(_DEVICE_SALT, material, algorithm="sha256").hexdigest()
+
+
+def remember_days() -> int:
+    """WEBOTP_TWO_FACTOR_REMEMBER_DAYS, or 0 when remembering devices is off."""
+    days = webotp_settings.TWO_FACTOR_REMEMBER_DAYS
+    return days if isinstance(days, int) and not isinstance(days, bool) and days > 0 else 0
+
+
+def _remember_seconds() -> int:
+    return remember_days() * 86400
+
+
+def remember_device(request: HttpRequest, response: HttpResponse, user: Any, phone: str) -> None:
+    """Set the signed cookie that lets this browser skip the code for N days."""
+    seconds = _remember_seconds()
+    if not seconds:
+        return
+    response.set_signed_cookie(
+        webotp_settings.TWO_FACTOR_COOKIE_NAME,
+        f"{user.pk}:{_device_token(user, phone)}",
+        salt=_DEVICE_SALT,
+        max_age=seconds,
+        secure=settings.SESSION_COOKIE_SECURE or request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _remembered(request: HttpRequest, user: Any, phone: str) -> bool:
+    seconds = _remember_seconds()
+    if not seconds:
+        return False
+    value = request.get_signed_cookie(
+        webotp_settings.TWO_FACTOR_COOKIE_NAME, default=None, salt=_DEVICE_SALT, max_age=seconds
+    )
+    if not value:
+        return False
+    pk, _, token = value.partition(":")
+    return pk == str(user.pk) and constant_time_compare(token, _device_token(user, phone))

@@ -1,0 +1,202 @@
+"""What every HTML code page shares: a code step's page, the 429 page, and a safe ``next``.
+
+A page is a form, a call into ``flows`` and a response; the rules (which challenge, how many
+tries, when a new code may be asked for) are the flows' own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+
+from ..abuse.ratelimits import Throttle
+from ..decorators import two_factor_exempt
+from ..flows.challenges import StartResult, resend_in
+from ..flows.code_step import CodeStep
+from ..forms import CodeForm
+from ..models import Challenge, Verdict
+from ..wording import (
+    delivery_failed,
+    delivery_state,
+    lost_message,
+    new_code_sent,
+    verdict_message,
+    wait_text,
+)
+
+__all__ = [
+    "DELIVERY_FAILED",
+    "PAGE_DECORATORS",
+    "CodeStepView",
+    "code_page_context",
+    "rate_limited",
+    "say",
+    "with_next",
+]
+
+DELIVERY_FAILED = 424  # Failed Dependency: the SMS provider, not the person, failed.
+
+#: What every page of the purposes beyond sign-in is wrapped in. ``two_factor_exempt``: they are
+#: reached while the session is partly signed in, and check for themselves who may use them.
+PAGE_DECORATORS: list[Callable[..., Any]] = [never_cache, csrf_protect, two_factor_exempt]
+
+
+def rate_limited(request: HttpRequest, throttle: Throttle) -> HttpResponse:
+    wait = wait_text(throttle.retry_after)
+    response = render(
+        request,
+        "django_webotp/rate_limited.html",
+        {"retry_after": throttle.retry_after, "wait": wait, "scope": throttle.scope},
+        status=429,
+    )
+    response["Retry-After"] = str(throttle.retry_after)
+    return response
+
+
+def with_next(url: str, next_url: str) -> str:
+    """``url?next=...``, written as ``redirect_to_login`` writes it."""
+    if not next_url:
+        return url
+    query = QueryDict(mutable=True)
+    query["next"] = next_url
+    return f"{url}?{query.urlencode(safe='/')}"
+
+
+def say(request: HttpRequest, message: str) -> None:
+    messages.success(request, message, fail_silently=True)
+
+
+def code_page_context(challenge: Challenge, form: CodeForm) -> dict[str, Any]:
+    """What every code page shows: the field, where the code went, resend and delivery."""
+    return {
+        "form": form,
+        "challenge": challenge,
+        # Only the last digits: whoever sees a page before the second step may not be its owner.
+        "phone_ending": challenge.phone[-2:],
+        "resend_wait": resend_in(challenge),
+        "delivery": delivery_state(challenge),
+    }
+
+
+@method_decorator(sensitive_post_parameters("code"), name="post")
+class CodeStepView(View):
+    """A page that takes the code of this session's challenge of ``purpose``, and resends it."""
+
+    purpose: str
+    template_name: str
+    url_name: str
+    #: The prefix of the page's own fields, when it carries another form's fields too.
+    field_prefix: str | None = None
+    user: Any = None
+    next_url: str = ""
+
+    def get_step(self) -> CodeStep:
+        return CodeStep(self.request, self.purpose, user=self.user)
+
+    @cached_property
+    def step(self) -> CodeStep:
+        return self.get_step()
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.render_page(self.step.challenge)
+
+    def post(self, request: HttpRequest) -> HttpResponse | None:
+        action = request.POST.get(self.field("step"))
+        if action == "resend":
+            return self.resend()
+        if action == "send":
+            return self.send()
+        return self.check()
+
+    def field(self, name: str) -> str:
+        return f"{self.field_prefix}-{name}" if self.field_prefix else name
+
+    def page_url(self) -> str:
+        return with_next(reverse(self.url_name), self.next_url)
+
+    def code_form(self, challenge: Challenge, data: Any = None) -> CodeForm:
+        return CodeForm(data, prefix=self.field_prefix, code_length=challenge.code_length)
+
+    def send(self) -> HttpResponse:
+        """Ask for a first code (a page that sends one overrides this)."""
+        return HttpResponseRedirect(self.page_url())
+
+    def check(self) -> HttpResponse | None:
+        """Judge the posted code; ``on_verified``'s answer when it is right."""
+        challenge = self.step.challenge
+        if challenge is None:
+            return self.no_challenge(lost_message(self.purpose))
+        form = self.code_form(challenge, self.request.POST)
+        result = self.step.check(form.cleaned_data["code"] if form.is_valid() else None)
+        if result.throttle:
+            return rate_limited(self.request, result.throttle)
+        if result.verdict is None:
+            return self.render_page(challenge, form, status=400)
+        if result.verified:
+            return self.on_verified(challenge, form)
+        return self.rejected(challenge, form, result.verdict)
+
+    def on_verified(self, challenge: Challenge, form: CodeForm) -> HttpResponse | None:
+        raise NotImplementedError
+
+    def rejected(self, challenge: Challenge, form: CodeForm, verdict: Verdict) -> HttpResponse:
+        form.add_error("code", verdict_message(verdict, challenge))
+        return self.render_page(challenge, form, status=400)
+
+    def no_challenge(self, alert: str) -> HttpResponse:
+        """A code was posted, but this session has no code request of this page's."""
+        return self.render_page(None, alert=alert, status=400)
+
+    def resend(self) -> HttpResponse:
+        result = self.step.resend(new_code_sent())
+        if result is None:
+            return self.send()
+        return self.after_start(result)
+
+    def after_start(self, result: StartResult) -> HttpResponse:
+        """The answer to sending a code: the code page, or why not."""
+        if result.throttle:
+            return rate_limited(self.request, result.throttle)
+        if result.refusal:
+            return self.render_page(self.step.challenge, alert=result.refusal, status=400)
+        assert result.challenge is not None
+        if result.delivery_error:
+            alert = delivery_failed()
+            return self.render_page(result.challenge, alert=alert, status=DELIVERY_FAILED)
+        return self.after_sent(result.challenge)
+
+    def after_sent(self, challenge: Challenge) -> HttpResponse:
+        return HttpResponseRedirect(self.page_url())
+
+    def render_page(
+        self,
+        challenge: Challenge | None,
+        form: CodeForm | None = None,
+        *,
+        alert: str = "",
+        status: int = 200,
+    ) -> HttpResponse:
+        context: dict[str, Any] = {
+            "alert": alert,
+            "notice": self.step.take_notice(),
+            "next": self.next_url,
+            "form_action": self.page_url(),
+            **self.extra_context(challenge),
+        }
+        if challenge is not None:
+            context.update(code_page_context(challenge, form or self.code_form(challenge)))
+        return render(self.request, self.template_name, context, status=status)
+
+    def extra_context(self, challenge: Challenge | None) -> dict[str, Any]:
+        return {}

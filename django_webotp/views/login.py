@@ -1,0 +1,130 @@
+"""Phone entry -> code entry -> signed in.
+
+The session remembers which challenge this browser started (its random id), so a code only
+works in the browser that asked for it. Every refusal is a 4xx with a sentence a person can act on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+
+from ..delivery import links
+from ..flows.code_step import CodeStep
+from ..flows.signin import sign_in
+from ..forms import CodeForm, PhoneForm
+from ..models import Challenge, Purpose
+from ..wording import account_unavailable, delivery_failed, delivery_state, lost_message
+from .base import DELIVERY_FAILED, CodeStepView, rate_limited
+
+__all__ = ["LoginView", "ResendView", "StatusView", "VerifyView"]
+
+
+@method_decorator([never_cache, csrf_protect], name="dispatch")
+@method_decorator(sensitive_post_parameters("phone_number"), name="post")
+class LoginView(View):
+    """Ask for a phone number and send it a code."""
+
+    template_name = "django_webotp/login.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = PhoneForm(initial={"next": request.GET.get("next", "")})
+        return self.render_form(form)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = PhoneForm(request.POST)
+        if not form.is_valid():
+            return self.render_form(form, status=400)
+        step = CodeStep(request, Purpose.LOGIN)
+        result = step.start(
+            form.cleaned_data["phone_number"],
+            next_url=form.cleaned_data["next"],
+            remember_failed=False,
+        )
+        if result.refusal:
+            return self.render_form(form, status=400, alert=result.refusal)
+        if result.throttle:
+            return rate_limited(request, result.throttle)
+        if result.delivery_error:
+            return self.render_form(form, status=DELIVERY_FAILED, alert=delivery_failed())
+        return HttpResponseRedirect(reverse("webotp:verify"))
+
+    def render_form(self, form: PhoneForm, status: int = 200, alert: str = "") -> HttpResponse:
+        return login_page(self.request, form, alert, status)
+
+
+def login_page(request: HttpRequest, form: PhoneForm, alert: str, status: int) -> HttpResponse:
+    context = {"form": form, "alert": alert}
+    return render(request, "django_webotp/login.html", context, status=status)
+
+
+@method_decorator([never_cache, csrf_protect], name="dispatch")
+class VerifyView(CodeStepView):
+    """Take the code (typed, or filled in by Web OTP) and sign the person in."""
+
+    purpose = Purpose.LOGIN
+    template_name = "django_webotp/verify.html"
+    url_name = "webotp:verify"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if self.step.challenge is None:
+            return HttpResponseRedirect(reverse("webotp:login"))
+        return self.render_page(self.step.challenge)
+
+    def post(self, request: HttpRequest) -> HttpResponse | None:
+        return self.check()  # resending has its own address
+
+    def on_verified(self, challenge: Challenge, form: CodeForm) -> HttpResponse:
+        redirect = sign_in(self.request, challenge, self.step.next_url)
+        if redirect is None:
+            form.add_error("code", account_unavailable())
+            return self.render_page(challenge, form, status=403)
+        self.step.forget()
+        return HttpResponseRedirect(redirect)
+
+    def no_challenge(self, alert: str) -> HttpResponse:
+        """Back to the phone form: the session expired, or never asked for a code."""
+        return login_page(self.request, PhoneForm(), alert, 400)
+
+    def extra_context(self, challenge: Challenge | None) -> dict[str, Any]:
+        if challenge is None:
+            return {}
+        return {
+            "phone_number": challenge.phone,
+            "webotp_link_qr": links.qr_context(self.request, challenge),
+        }
+
+
+@method_decorator([never_cache, csrf_protect], name="dispatch")
+class ResendView(VerifyView):
+    """Send a new code to the same number; the previous code stops working."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        return self.resend()
+
+    def send(self) -> HttpResponse:
+        return self.no_challenge(lost_message(self.purpose))
+
+
+@method_decorator(never_cache, name="dispatch")
+class StatusView(View):
+    """The delivery state of this browser's code as JSON, for the code page's poll."""
+
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        challenge = CodeStep(request, Purpose.LOGIN).challenge
+        if challenge is None:
+            message = lost_message(Purpose.LOGIN)
+            return JsonResponse({"state": "gone", "message": message}, status=404)
+        return JsonResponse(delivery_state(challenge))

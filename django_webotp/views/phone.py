@@ -1,0 +1,129 @@
+"""Adding or changing a phone number: type the new number, then the code sent to it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.decorators.debug import sensitive_post_parameters
+
+from ..conf import webotp_settings
+from ..decorators import code_page_redirect, hide_user
+from ..flows import phone_change, two_factor
+from ..flows.code_step import CodeStep
+from ..flows.signin import safe_next
+from ..flows.two_factor import State, get_state, real_user, user_phone
+from ..forms import CodeForm, PhoneForm
+from ..models import Challenge, Purpose
+from ..wording import delivery_failed
+from .base import DELIVERY_FAILED, PAGE_DECORATORS, CodeStepView, rate_limited, say, with_next
+
+__all__ = ["NewPhoneForm", "PhoneChangeView", "PhoneVerifyView"]
+
+
+class NewPhoneForm(PhoneForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["phone_number"].label = gettext_lazy("New phone number")
+
+
+class PhoneAccessMixin:
+    """Who may add or change a number: a fully signed-in user, or one enrolling a first number.
+
+    A partly signed-in user (password only) who already has a number must prove it first: they
+    go to the code page, so a stolen password never replaces the phone that guards the account.
+    """
+
+    request: HttpRequest
+    user: Any
+    enrolling: bool
+    next_url: str
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        self.next_url = request.POST.get("next") or request.GET.get("next") or ""
+        state = get_state(request)
+        if state is State.ANONYMOUS:
+            return redirect_to_login(request.get_full_path())
+        self.user = real_user(request)
+        self.enrolling = state is State.PENDING
+        phone = user_phone(self.user)
+        if self.enrolling and (
+            phone is not None or webotp_settings.TWO_FACTOR_WITHOUT_PHONE != "enroll"
+        ):
+            hide_user(request)
+            return code_page_redirect(request)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def phone_context(self) -> dict[str, Any]:
+        return {"enrolling": self.enrolling, "current_phone": user_phone(self.user)}
+
+    def render_form(self, form: PhoneForm, status: int = 200, alert: str = "") -> HttpResponse:
+        context = {"form": form, "alert": alert, "next": self.next_url, **self.phone_context()}
+        return render(self.request, PhoneChangeView.template_name, context, status=status)
+
+
+@method_decorator(PAGE_DECORATORS, name="dispatch")
+@method_decorator(sensitive_post_parameters("phone_number"), name="post")
+class PhoneChangeView(PhoneAccessMixin, View):
+    """Type the number to add (or to replace the current one with); a code goes to it."""
+
+    template_name = "django_webotp/phone_change.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.render_form(NewPhoneForm(initial={"next": self.next_url}))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = NewPhoneForm(request.POST)
+        if not form.is_valid():
+            return self.render_form(form, status=400)
+        number = form.cleaned_data["phone_number"]
+        if phone_change.already_yours(self.user, number):
+            form.add_error("phone_number", _("This is already your phone number."))
+            return self.render_form(form, status=400)
+        result = CodeStep(request, Purpose.PHONE_CHANGE, user=self.user).start(number)
+        if result.throttle:
+            return rate_limited(request, result.throttle)
+        if result.delivery_error:
+            return self.render_form(form, status=DELIVERY_FAILED, alert=delivery_failed())
+        return HttpResponseRedirect(with_next(reverse("webotp:phone_verify"), self.next_url))
+
+
+@method_decorator(PAGE_DECORATORS, name="dispatch")
+class PhoneVerifyView(PhoneAccessMixin, CodeStepView):
+    """The code sent to the new number; once right, the number becomes the account's."""
+
+    purpose = Purpose.PHONE_CHANGE
+    template_name = "django_webotp/phone_change_verify.html"
+    url_name = "webotp:phone_verify"
+
+    def send(self) -> HttpResponse:
+        return HttpResponseRedirect(with_next(reverse("webotp:phone"), self.next_url))
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        challenge = self.step.challenge
+        if challenge is None:
+            return self.send()
+        return self.render_page(challenge)
+
+    def no_challenge(self, alert: str) -> HttpResponse:
+        """Back to typing a number, saying why."""
+        return self.render_form(NewPhoneForm(initial={"next": self.next_url}), 400, alert)
+
+    def on_verified(self, challenge: Challenge, form: CodeForm) -> HttpResponse:
+        if not phone_change.complete(self.request, self.user, challenge):
+            return self.no_challenge(_("This number could not be added. Try another number."))
+        self.step.forget()
+        if self.enrolling:
+            two_factor.mark_verified(self.request, self.user, method="enroll")
+        say(self.request, _("Your phone number is now %(phone)s.") % {"phone": challenge.phone})
+        return HttpResponseRedirect(safe_next(self.request, self.next_url))
+
+    def extra_context(self, challenge: Challenge | None) -> dict[str, Any]:
+        return self.phone_context()

@@ -1,0 +1,92 @@
+"""Every sentence a person reads about a code: verdicts, waits and how its SMS is doing.
+
+The HTML pages and the JSON API both say these, so a person reads the same words whichever
+front end they use.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .models import Challenge, DeliveryStatus, Verdict
+from .purposes import spec
+
+__all__ = [
+    "account_unavailable",
+    "closed_message",
+    "delivery_failed",
+    "delivery_state",
+    "lost_message",
+    "new_code_sent",
+    "please_wait",
+    "verdict_message",
+    "wait_text",
+]
+
+
+def closed_message(verdict: Verdict, purpose: str) -> str:
+    """Why a code of a challenge that no longer takes codes was not accepted."""
+    if verdict is Verdict.USED:
+        return str(spec(purpose).used_message)
+    return {
+        Verdict.LOCKED: _("Too many wrong codes. Request a new code."),
+        Verdict.EXPIRED: _("This code has expired. Request a new code."),
+        Verdict.REPLACED: _("A newer code was sent. Enter the code from the latest SMS."),
+        Verdict.UNDELIVERED: _("We could not send this code. Request a new code."),
+    }[verdict]
+
+
+def verdict_message(verdict: Verdict, challenge: Challenge) -> str:
+    """What to tell the person about a code that was not accepted."""
+    if verdict is Verdict.WRONG:
+        return ngettext(
+            "That code is not right. You have %(n)d attempt left.",
+            "That code is not right. You have %(n)d attempts left.",
+            challenge.attempts_left,
+        ) % {"n": challenge.attempts_left}
+    return closed_message(verdict, challenge.purpose)
+
+
+def lost_message(purpose: str) -> str:
+    """A code was posted, but this session has no code request of ``purpose``."""
+    return str(spec(purpose).lost_message)
+
+
+def wait_text(seconds: int) -> str:
+    """How long a rate-limited person waits, rounded up: "3 minutes", "40 seconds"."""
+    minutes, rest = divmod(seconds, 60)
+    if minutes:
+        minutes += bool(rest)
+        return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+    return ngettext("%(n)d second", "%(n)d seconds", rest) % {"n": rest}
+
+
+def please_wait(seconds: int) -> str:
+    return _("Please wait %(wait)s before trying again.") % {"wait": wait_text(seconds)}
+
+
+def delivery_failed() -> str:
+    return _("We could not send the code just now. Please try again in a moment.")
+
+
+def new_code_sent() -> str:
+    return _("We sent a new code.")
+
+
+def account_unavailable() -> str:
+    return _("This phone number cannot be used to sign in.")
+
+
+def delivery_state(challenge: Challenge) -> dict[str, str]:
+    """How the code's SMS is doing, as the code page and its status poll show it.
+
+    "sending" while a worker has it (``WEBOTP_DELIVERY = "task"``), then "sent" or "failed". A
+    suppressed SMS (unknown number, sign-up off) reads "sent", like any other.
+    """
+    status = challenge.delivery_status
+    if status in (DeliveryStatus.QUEUED, DeliveryStatus.PENDING):
+        return {"state": "sending", "message": _("Sending your code…")}
+    if status in (DeliveryStatus.FAILED, DeliveryStatus.UNDELIVERED):
+        return {"state": "failed", "message": closed_message(Verdict.UNDELIVERED, "")}
+    return {"state": "sent", "message": _("Your code is on its way.")}
