@@ -5,6 +5,8 @@ where it applies, ``challenge`` and ``reason``. ``phone_changed`` is sent with `
 ``user``, ``phone_number`` (the new number) and ``old_numbers`` (the numbers it replaced, a list).
 """
 
+from typing import Any
+
 from django.dispatch import Signal
 
 __all__ = [
@@ -17,6 +19,7 @@ __all__ = [
     "code_verified",
     "phone_changed",
     "rate_limited",
+    "send_about",
 ]
 
 code_requested = Signal()
@@ -28,3 +31,15 @@ challenge_locked = Signal()
 rate_limited = Signal()
 budget_exceeded = Signal()
 phone_changed = Signal()
+
+
+def send_about(signal: Signal, request: Any, challenge: Any, **extra: Any) -> None:
+    """Send ``signal`` about ``challenge`` with the arguments every code signal carries."""
+    signal.send(
+        sender=type(challenge),
+        request=request,
+        phone_number=challenge.phone,
+        purpose=challenge.purpose,
+        challenge=challenge,
+        **extra,
+    )

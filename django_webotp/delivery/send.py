@@ -59,19 +59,12 @@ def announce(
     challenge: Challenge, request: HttpRequest | None, failure: Failure | None
 ) -> str | None:
     """Log and signal how the send went (once the challenge is saved); the failure's reason."""
-    payload = {
-        "sender": Challenge,
-        "request": request,
-        "phone_number": challenge.phone,
-        "purpose": challenge.purpose,
-        "challenge": challenge,
-    }
     if failure is None:
-        signals.code_sent.send(**payload)
+        signals.send_about(signals.code_sent, request, challenge)
         return None
     reason, exc = failure
     logger.warning("Could not send a code to %s: %s", mask(challenge.phone), exc)
-    signals.code_failed.send(reason=reason, **payload)
+    signals.send_about(signals.code_failed, request, challenge, reason=reason)
     return reason
 
 

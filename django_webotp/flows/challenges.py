@@ -106,9 +106,7 @@ def start(
         # Same work as for a known number, so timing tells nothing: rendered, not sent.
         render_body(challenge, request)
     Challenge.objects.replace_open(challenge)
-    signals.code_requested.send(
-        sender=Challenge, request=request, phone_number=phone, purpose=purpose, challenge=challenge
-    )
+    signals.send_about(signals.code_requested, request, challenge)
     if fixed is not None:
         log_use(phone, "code requested, no SMS sent")
     if not deliver:
@@ -237,17 +235,10 @@ def verify(request: HttpRequest, challenge: Challenge, code: str) -> Verdict:
     verdict = challenge.verify(code, fixed_code=fixed)
     if fixed is not None:
         log_use(challenge.phone, f"code submitted, {verdict}")
-    payload = {
-        "sender": Challenge,
-        "request": request,
-        "phone_number": challenge.phone,
-        "purpose": challenge.purpose,
-        "challenge": challenge,
-    }
     if verdict is Verdict.VERIFIED:
-        signals.code_verified.send(**payload)
+        signals.send_about(signals.code_verified, request, challenge)
         return verdict
-    signals.code_rejected.send(reason=str(verdict), **payload)
+    signals.send_about(signals.code_rejected, request, challenge, reason=str(verdict))
     if verdict is Verdict.LOCKED and challenge.attempt_counted:  # this guess locked it
-        signals.challenge_locked.send(reason=str(verdict), **payload)
+        signals.send_about(signals.challenge_locked, request, challenge, reason=str(verdict))
     return verdict
