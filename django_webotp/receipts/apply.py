@@ -9,9 +9,12 @@ each other; the same receipt twice is one timeline event (a unique constraint).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..models import Challenge, DeliveryEvent, DeliveryStatus
 
@@ -33,6 +36,17 @@ class ForgedReceipt(Exception):
 
 class MalformedReceipt(Exception):
     """Correctly signed, but without the fields a receipt needs: answered with 400."""
+
+
+def json_object(body: bytes) -> dict[str, Any]:
+    """The receipt's body as a JSON object, or MalformedReceipt saying what is wrong with it."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise MalformedReceipt(_("The body is not JSON.")) from None
+    if not isinstance(data, dict):
+        raise MalformedReceipt(_("The body is not a JSON object."))
+    return data
 
 
 @dataclass(frozen=True)

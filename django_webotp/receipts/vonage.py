@@ -12,7 +12,6 @@ Receipts come as GET query strings, form POSTs, or JSON POSTs, as set in the das
 
 from __future__ import annotations
 
-import json
 import logging
 
 from django.http import HttpRequest
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from ..conf import webotp_settings
 from ..models import DeliveryStatus
-from .apply import ForgedReceipt, MalformedReceipt, Receipt
+from .apply import ForgedReceipt, MalformedReceipt, Receipt, json_object
 
 __all__ = ["STATUSES", "read"]
 
@@ -43,12 +42,7 @@ def _fields(request: HttpRequest) -> dict[str, str]:
     if request.method == "GET":
         return request.GET.dict()
     if request.content_type == "application/json":
-        try:
-            data = json.loads(request.body)
-        except ValueError:
-            raise MalformedReceipt(_("The body is not JSON.")) from None
-        if not isinstance(data, dict):
-            raise MalformedReceipt(_("The body is not a JSON object."))
+        data = json_object(request.body)
         return {
             str(key): value if isinstance(value, str) else str(value) for key, value in data.items()
         }

@@ -10,15 +10,13 @@ Logs subscription (a Lambda function) that signs and forwards them (README: "Goi
 
 from __future__ import annotations
 
-import json
-
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from ..conf import webotp_settings
 from ..models import DeliveryStatus
 from ..sms.backends.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
-from .apply import ForgedReceipt, MalformedReceipt, Receipt
+from .apply import ForgedReceipt, MalformedReceipt, Receipt, json_object
 
 __all__ = ["read"]
 
@@ -34,12 +32,7 @@ def read(request: HttpRequest) -> Receipt:
         webotp_settings.WEBHOOK_TOLERANCE,
     ):
         raise ForgedReceipt("missing, wrong or stale signature")
-    try:
-        data = json.loads(request.body)
-    except ValueError:
-        raise MalformedReceipt(_("The body is not JSON.")) from None
-    if not isinstance(data, dict):
-        raise MalformedReceipt(_("The body is not a JSON object."))
+    data = json_object(request.body)
     message_id, status = data.get("id"), data.get("status")
     error_code = data.get("error_code") or ""
     if not (isinstance(message_id, str) and message_id and isinstance(status, str)) or (
