@@ -1,203 +1,23 @@
-"""Phone identities and the one-time-code challenges sent to them."""
+"""The one-time-code challenge: one code sent to one number for one purpose, used at most once."""
 
 from __future__ import annotations
 
 import uuid
-from contextlib import nullcontext
-from datetime import timedelta
-from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, models, router, transaction
-from django.db.models import F, Q
+from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from .codes import check_code, codes_equal, make_code
+from ..codes import check_code, codes_equal, make_code
+from .challenge_queries import ChallengeManager, open_q
+from .choices import DeliveryStatus, Purpose, Status, Verdict
 
-__all__ = [
-    "Challenge",
-    "DeliveryEvent",
-    "DeliveryStatus",
-    "PhoneIdentity",
-    "Purpose",
-    "Status",
-    "Verdict",
-]
-
-
-class Purpose(models.TextChoices):
-    """What a code is for; each has its own SMS template, ``django_webotp/sms/<value>.txt``.
-
-    A code made for one purpose never verifies for another: the purpose is part of what the code
-    is derived from, and each flow only looks at challenges of its own purpose.
-    """
-
-    LOGIN = "login", _("Sign-in")
-    TWO_FACTOR = "two_factor", _("Two-step verification")
-    PHONE_CHANGE = "phone_change", _("Phone number change")
-    CONFIRM = "confirm", _("Action confirmation")
-
-
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Not sent yet")
-    QUEUED = "queued", _("Queued")
-    SENT = "sent", _("Sent")
-    DELIVERED = "delivered", _("Delivered")
-    UNDELIVERED = "undelivered", _("Undelivered")
-    FAILED = "failed", _("Failed")
-    # No SMS on purpose (an unknown number while sign-up is off); looks pending from outside.
-    SUPPRESSED = "suppressed", _("Not sent (unknown number)")
-
-
-class Status(models.TextChoices):
-    """A challenge's state as a person or an operator sees it; computed, never stored."""
-
-    PENDING = "pending", _("Pending")
-    VERIFIED = "verified", _("Verified")
-    EXPIRED = "expired", _("Expired")
-    LOCKED = "locked", _("Locked")
-    INVALIDATED = "invalidated", _("Invalidated")
-    FAILED = "failed", _("Delivery failed")
-
-
-class Verdict(StrEnum):
-    """What checking a submitted code concluded."""
-
-    VERIFIED = "verified"
-    WRONG = "wrong"
-    LOCKED = "locked"
-    EXPIRED = "expired"
-    USED = "used"
-    REPLACED = "replaced"
-    UNDELIVERED = "undelivered"
-
-
-class PhoneIdentityQuerySet(models.QuerySet["PhoneIdentity"]):
-    def held_by_another(self, phone_number: str, user_id: Any) -> bool:
-        """Whether an account other than ``user_id``'s has verified this number."""
-        return self.filter(phone_number=str(phone_number)).exclude(user_id=user_id).exists()
-
-
-class PhoneIdentity(models.Model):
-    """A verified phone number that signs a user in."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="phone_identities",
-        verbose_name=_("user"),
-    )
-    phone_number = PhoneNumberField(_("phone number"), unique=True)
-    verified_at = models.DateTimeField(_("verified at"), default=timezone.now)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    objects = PhoneIdentityQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("phone identity")
-        verbose_name_plural = _("phone identities")
-
-    def __str__(self) -> str:
-        return str(self.phone_number)
-
-
-def _open() -> Q:
-    return Q(consumed_at__isnull=True, invalidated_at__isnull=True)
-
-
-class ChallengeQuerySet(models.QuerySet["Challenge"]):
-    def open(self) -> ChallengeQuerySet:
-        """Neither used nor replaced (may still be expired or locked)."""
-        return self.filter(_open())
-
-    def with_status(self, status: str) -> ChallengeQuerySet:
-        """Challenges whose computed ``status`` is ``status`` (same precedence as the property)."""
-        now = timezone.now()
-        rules = [
-            (Status.VERIFIED, Q(consumed_at__isnull=False)),
-            (Status.FAILED, Q(delivery_status=DeliveryStatus.FAILED)),
-            (Status.INVALIDATED, Q(invalidated_at__isnull=False)),
-            (Status.LOCKED, Q(attempts__gte=F("max_attempts"))),
-            (Status.EXPIRED, Q(expires_at__lte=now)),
-            (Status.PENDING, Q()),
-        ]
-        earlier = Q()
-        for name, rule in rules:
-            if name == status:
-                return self.filter(earlier & rule)
-            earlier &= ~rule
-        raise ValueError(f"Unknown challenge status: {status!r}")
-
-    def pending(self) -> ChallengeQuerySet:
-        """Could still be verified right now."""
-        return self.open().filter(expires_at__gt=timezone.now(), attempts__lt=F("max_attempts"))
-
-
-class ChallengeManager(models.Manager.from_queryset(ChallengeQuerySet)):  # type: ignore[misc]
-    def issue(self, phone_number: str, purpose: str = Purpose.LOGIN, **fields: Any) -> Challenge:
-        """Replace any open challenge for this number and purpose with a new one (``build()``'s
-        arguments), saved."""
-        return self.replace_open(self.build(phone_number, purpose, **fields))
-
-    def build(
-        self,
-        phone_number: str,
-        purpose: str = Purpose.LOGIN,
-        *,
-        ttl: int,
-        max_attempts: int,
-        code_length: int,
-        requesting_ip: str | None = None,
-        user=None,
-        delivery_status: str = DeliveryStatus.PENDING,
-        action_digest: str = "",
-        action_description: str = "",
-    ) -> Challenge:
-        """A new challenge, not saved yet: its id, and so its code, exist before its row does."""
-        now = timezone.now()
-        return self.model(
-            phone_number=phone_number,
-            purpose=purpose,
-            user=user,
-            created_at=now,
-            expires_at=now + timedelta(seconds=ttl),
-            max_attempts=max_attempts,
-            code_length=code_length,
-            requesting_ip=requesting_ip,
-            delivery_status=delivery_status,
-            action_digest=action_digest,
-            action_description=action_description,
-        )
-
-    def replace_open(self, challenge: Challenge) -> Challenge:
-        """Save the new ``challenge``, closing any other open one of its number and purpose.
-
-        A partial unique index allows one open challenge per (number, purpose); when two requests
-        race, the loser's insert fails and it retries, replacing the winner's challenge in turn.
-        The UPDATE and the INSERT each commit on their own (two round trips, not four with
-        BEGIN and COMMIT): a pass that loses the race is simply repeated, and the challenge it
-        closed was being replaced anyway. Inside a caller's transaction (ATOMIC_REQUESTS) the
-        INSERT gets a savepoint, so a lost race leaves that transaction usable.
-        """
-        using = router.db_for_write(self.model)
-        connection = transaction.get_connection(using)
-        for attempt in range(3):
-            self.filter(_open(), phone_number=challenge.phone, purpose=challenge.purpose).update(
-                invalidated_at=timezone.now()
-            )
-            guard = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
-            try:
-                with guard:
-                    challenge.save(force_insert=True, using=using)
-                    return challenge
-            except IntegrityError:
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover
+__all__ = ["Challenge"]
 
 
 class Challenge(models.Model):
@@ -360,7 +180,7 @@ class Challenge(models.Model):
                 break
             now = timezone.now()
             judged = Challenge.objects.filter(
-                _open(), pk=self.pk, expires_at__gt=now, attempts=self.attempts
+                open_q(), pk=self.pk, expires_at__gt=now, attempts=self.attempts
             )
             changes: dict[str, Any] = {"attempts": self.attempts + 1}
             if correct:
@@ -386,37 +206,3 @@ class Challenge(models.Model):
         if status is Status.LOCKED:
             return Verdict.LOCKED
         return Verdict.EXPIRED
-
-
-class DeliveryEvent(models.Model):
-    """One delivery receipt from a provider: the challenge's delivery timeline."""
-
-    challenge = models.ForeignKey(
-        Challenge,
-        on_delete=models.CASCADE,
-        related_name="delivery_events",
-        verbose_name=_("challenge"),
-    )
-    provider = models.CharField(_("provider"), max_length=32)
-    # Blank when the provider's status has no counterpart of ours; raw_status keeps it anyway.
-    status = models.CharField(
-        _("status"), max_length=16, choices=DeliveryStatus.choices, blank=True
-    )
-    raw_status = models.CharField(_("provider status"), max_length=64)
-    error_code = models.CharField(_("provider error code"), max_length=32, blank=True)
-    received_at = models.DateTimeField(_("received at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("delivery event")
-        verbose_name_plural = _("delivery events")
-        ordering = ["received_at", "pk"]
-        constraints = [
-            # The same receipt delivered twice is recorded once.
-            models.UniqueConstraint(
-                fields=["challenge", "provider", "raw_status", "error_code"],
-                name="webotp_delivery_event_once",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.provider} {self.raw_status} ({self.received_at:%Y-%m-%d %H:%M:%S})"
