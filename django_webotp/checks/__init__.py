@@ -1,7 +1,7 @@
 """System checks for misconfiguration; ids are stable and messages are constants.
 
 One module per feature holds its checks; ``messages`` holds every id and message, sorted by id.
-The constants stay importable from here, as they were when this was one module.
+Every id's message and the names the checks compare against are importable from here too.
 """
 
 from __future__ import annotations
