@@ -43,7 +43,7 @@ class ProviderSmsBackend(BaseSmsBackend):
     options: dict[str, str | None] = {}
     #: Arguments that must end up with a value.
     required: tuple[str, ...] = ()
-    #: The system check reporting this backend's missing settings (see checks.py).
+    #: The system check reporting this backend's missing settings (see checks/sms_backends.py).
     check_id = ""
 
     def __init__(self, fail_silently: bool = False, **kwargs: Any) -> None:

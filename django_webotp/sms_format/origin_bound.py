@@ -1,32 +1,11 @@
-"""The origin-bound one-time-code line that browsers read from an SMS, and SMS segment counting.
-
-Chrome's Web OTP API, and Safari's autofill of domain-bound codes, take the code from an SMS whose
-last line binds it to a site, as described in the WICG draft "Origin-bound one-time codes
-delivered via SMS" (https://wicg.github.io/sms-one-time-codes/)::
-
-    123456 is your Example sign-in code.
-
-    @example.com #123456
-
-A code meant for a cross-origin iframe names the iframe's host after the code::
-
-    @top.example #123456 @embedded.example
-
-The parser follows the spec's algorithm: only the last line counts, it starts with "@", one space
-separates the parts, and text after one more space is ignored. Hosts must be plain DNS names or
-dotted-quad IPv4 addresses (no scheme, port or path). The builders are stricter still: they write
-the bare "@host #code[ @embedded]" line, followed at most by one space and one word of
-``trailing_text`` that every reader skips, such as an Android SMS Retriever app hash::
-
-    @example.com #123456 FA+9qCX9VSu
-
-Everything here is a pure function of its arguments; nothing needs Django to be configured.
-"""
+"""The origin-bound line: building it (strictly) and parsing it (as the spec says)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from .hosts import OriginBoundFormatError, host_or_none, normalize_host
 
 __all__ = [
     "OriginBoundCode",
@@ -34,9 +13,7 @@ __all__ = [
     "build_message",
     "build_origin_bound_line",
     "check_android_app_hash",
-    "is_gsm7",
     "parse_origin_bound_message",
-    "sms_segments",
 ]
 
 
@@ -52,10 +29,6 @@ class OriginBoundCode:
     embedded_host: str | None = None
 
 
-class OriginBoundFormatError(ValueError):
-    """A host, code or text that would not make a message browsers can read."""
-
-
 # The spec's tokens are runs of anything but Infra's "ASCII whitespace": TAB, LF, FF, CR, SPACE.
 _RUN = r"[^\t\n\f\r ]+"
 # The whole last line: "@host #code", optionally followed by " @embedded-host", and nothing else.
@@ -65,104 +38,8 @@ _ORIGIN_BOUND_LINE = re.compile(rf"@({_RUN}) #({_RUN})(?: (?:@({_RUN}).*|(?!@).*
 # Chrome looks for its pattern anywhere in the message, not only on the last line, and takes the
 # first match: explanatory text containing "@host #code" would be read instead of our line.
 _BOUND_LOOKALIKE = re.compile(r"(?:^|\s)@[A-Za-z0-9.-]+ #[^#\s]")
-
-_MAX_HOST_LENGTH = 253
-_MAX_LABEL_LENGTH = 63
-_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
-# A last label that a URL parser would take as the end of an IPv4 address (decimal or hex).
-_NUMERIC_LABEL = re.compile(r"[0-9]+|0x[0-9a-f]*")
-_IPV4_OCTET = re.compile(r"0|[1-9][0-9]{0,2}")
-_HOST_SEPARATORS = frozenset(":/\\?#@[]%")
 # Google Play services' app hash: the first 11 characters of a standard base64 SHA-256 digest.
 _ANDROID_APP_HASH = re.compile(r"[A-Za-z0-9+/]{11}")
-
-# GSM 03.38 default alphabet (ESC, 0x1B, left out: it only introduces the extension table).
-_GSM7_BASIC = frozenset(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-# The extension table: each of these is sent as ESC plus a character, so it costs two septets.
-_GSM7_EXTENSION = frozenset("\f^{}\\[~]|€")
-_GSM7_SINGLE, _GSM7_PER_PART = 160, 153
-_UCS2_SINGLE, _UCS2_PER_PART = 70, 67
-
-
-# --- hosts -----------------------------------------------------------------------------------
-
-
-def _to_ascii(raw: str) -> str:
-    """``raw`` with any internationalised labels in punycode (IDNA 2003, the "idna" codec)."""
-    if raw.isascii():
-        return raw
-    try:
-        return raw.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise OriginBoundFormatError("is not a valid internationalised domain name") from None
-
-
-def _is_a_label(label: str) -> bool:
-    """Whether an "xn--" label decodes as punycode to a non-ASCII name."""
-    try:
-        decoded = label[4:].encode("ascii").decode("punycode")
-    except (UnicodeError, ValueError, IndexError):
-        return False
-    return bool(decoded) and not decoded.isascii()
-
-
-def _is_ipv4(labels: list[str]) -> bool:
-    """Whether the labels are a dotted-quad IPv4 address written the canonical way."""
-    return len(labels) == 4 and all(
-        _IPV4_OCTET.fullmatch(label) and int(label) <= 255 for label in labels
-    )
-
-
-def _check_label(label: str) -> None:
-    if not label:
-        raise OriginBoundFormatError("has an empty label")
-    if len(label) > _MAX_LABEL_LENGTH:
-        raise OriginBoundFormatError(f"has a label longer than {_MAX_LABEL_LENGTH} characters")
-    if not _LABEL.fullmatch(label):
-        raise OriginBoundFormatError(
-            f"has the label {label!r}: only letters, digits and inner hyphens are allowed"
-        )
-    if label.startswith("xn--") and not _is_a_label(label):
-        raise OriginBoundFormatError(f"has the label {label!r}, which is not valid punycode")
-
-
-def _check_shape(raw: str) -> None:
-    """Reject what is plainly not a bare host before any IDNA mapping can hide it."""
-    if not raw:
-        raise OriginBoundFormatError("is empty")
-    if any(char.isspace() for char in raw):
-        raise OriginBoundFormatError("contains whitespace")
-    if not raw.isprintable():
-        raise OriginBoundFormatError("contains a control or invisible character")
-    found = sorted(_HOST_SEPARATORS.intersection(raw))
-    if found:
-        raise OriginBoundFormatError(
-            f"is not a bare host name (no scheme, port, path or user): found {''.join(found)!r}"
-        )
-
-
-def _normalize_host(raw: str) -> str:
-    """``raw`` as a lower-case ASCII host name; raises OriginBoundFormatError saying why not."""
-    _check_shape(raw)
-    host = _to_ascii(raw).lower()
-    if len(host) > _MAX_HOST_LENGTH:
-        raise OriginBoundFormatError(f"is longer than {_MAX_HOST_LENGTH} characters")
-    labels = host.split(".")
-    for label in labels:
-        _check_label(label)
-    if _NUMERIC_LABEL.fullmatch(labels[-1]) and not _is_ipv4(labels):
-        raise OriginBoundFormatError("ends in a number but is not a dotted-quad IPv4 address")
-    return host
-
-
-def _host_or_none(raw: str) -> str | None:
-    try:
-        return _normalize_host(raw)
-    except OriginBoundFormatError:
-        return None
 
 
 # --- building --------------------------------------------------------------------------------
@@ -177,7 +54,7 @@ def _require_str(part: str, value: object) -> str:
 def _bare_host(part: str, raw: object) -> str:
     value = _require_str(part, raw)
     try:
-        return _normalize_host(value)
+        return normalize_host(value)
     except OriginBoundFormatError as exc:
         raise OriginBoundFormatError(f"{part} {value!r} {exc}") from None
 
@@ -325,47 +202,12 @@ def parse_origin_bound_message(message: str) -> OriginBoundCode | None:
     if match is None:
         return None
     raw_host, code, raw_embedded = match.groups()
-    host = _host_or_none(raw_host)
+    host = host_or_none(raw_host)
     if host is None:
         return None
     embedded_host = None
     if raw_embedded is not None:
-        embedded_host = _host_or_none(raw_embedded)
+        embedded_host = host_or_none(raw_embedded)
         if embedded_host is None:
             return None
     return OriginBoundCode(host=host, code=code, embedded_host=embedded_host)
-
-
-# --- SMS segments ----------------------------------------------------------------------------
-
-
-def is_gsm7(body: str) -> bool:
-    """Whether ``body`` can be sent in the GSM 7-bit alphabet (with its extension table)."""
-    return all(char in _GSM7_BASIC or char in _GSM7_EXTENSION for char in body)
-
-
-def _count_parts(weights: list[int], single: int, per_part: int) -> int:
-    """Parts needed for these character sizes; a character is never split between two parts."""
-    if sum(weights) <= single:
-        return 1
-    parts, used = 1, 0
-    for weight in weights:
-        if used + weight > per_part:
-            parts, used = parts + 1, 0
-        used += weight
-    return parts
-
-
-def sms_segments(body: str) -> int:
-    """How many SMS segments ``body`` is sent as (1 for an empty body).
-
-    GSM 7-bit: 160 septets in one SMS, 153 per part of a longer one, extension-table characters
-    (such as "€", "[", "{") costing two. Anything else goes as UCS-2: 70 UTF-16 code units in one
-    SMS, 67 per part, a character outside the BMP costing two. As phones do, an escape sequence or
-    a surrogate pair is never split across parts.
-    """
-    if is_gsm7(body):
-        weights = [2 if char in _GSM7_EXTENSION else 1 for char in body]
-        return _count_parts(weights, _GSM7_SINGLE, _GSM7_PER_PART)
-    weights = [2 if ord(char) > 0xFFFF else 1 for char in body]
-    return _count_parts(weights, _UCS2_SINGLE, _UCS2_PER_PART)

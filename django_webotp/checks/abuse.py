@@ -1,0 +1,68 @@
+"""Checks of the abuse defences: rate limits, SMS budgets, allowed destinations, the bot check."""
+
+from __future__ import annotations
+
+import phonenumbers
+from django.core.checks import Error
+from django.utils.module_loading import import_string
+
+from ..abuse.budgets import SCOPES
+from ..abuse.ratelimits import RATE_RE, parse_rates
+from ..conf import webotp_settings
+from .messages import E004, E020, E021, E022, E023
+
+__all__ = ["bot_check_errors", "budget_errors", "destination_errors", "rate_errors"]
+
+
+def _rates_ok(rates: str) -> bool:
+    return all(RATE_RE.match(rate) for rate in parse_rates(rates))
+
+
+def rate_errors() -> list:
+    errors = []
+    for name in ("RATELIMIT_PHONE", "RATELIMIT_IP", "RATELIMIT_VERIFY_IP"):
+        value = getattr(webotp_settings, name)
+        if value is None:  # no limit, on purpose
+            continue
+        if not isinstance(value, str) or not _rates_ok(value):
+            errors.append(Error(E004.format(name=f"WEBOTP_{name}", value=value), id="webotp.E004"))
+    return errors
+
+
+def budget_errors() -> list:
+    budgets = webotp_settings.SMS_BUDGETS
+    valid = isinstance(budgets, dict) and all(
+        scope in SCOPES and (rates is None or isinstance(rates, str) and _rates_ok(rates))
+        for scope, rates in budgets.items()
+    )
+    if budgets is None or valid:
+        return []
+    return [Error(E020.format(scopes=", ".join(SCOPES), value=budgets), id="webotp.E020")]
+
+
+def destination_errors() -> list:
+    errors = []
+    names = webotp_settings.ALLOWED_NUMBER_TYPES or ()
+    unknown = [name for name in names if not hasattr(phonenumbers.PhoneNumberType, str(name))]
+    if isinstance(names, str) or unknown:
+        errors.append(Error(E021.format(names=unknown or names), id="webotp.E021"))
+    for name in ("ALLOWED_REGIONS", "BLOCKED_REGIONS"):
+        codes = getattr(webotp_settings, name) or ()
+        if isinstance(codes, str):  # "RU" where ["RU"] was meant
+            bad: object = codes
+        else:
+            bad = [code for code in codes if code not in phonenumbers.SUPPORTED_REGIONS]
+        if bad:
+            errors.append(Error(E022.format(name=f"WEBOTP_{name}", codes=bad), id="webotp.E022"))
+    return errors
+
+
+def bot_check_errors() -> list:
+    path = webotp_settings.BOT_CHECK
+    if not path or callable(path):
+        return []
+    try:
+        import_string(path)
+    except ImportError as exc:
+        return [Error(E023.format(path=path, error=exc), id="webotp.E023")]
+    return []

@@ -1,0 +1,102 @@
+"""Every system check's id and message, sorted by id: one place to read them and pick a new one.
+
+A check's id is ``webotp.`` plus its constant's name; E010 is the message of four ids, E010 to
+E013 (see the comment above it). Ids are stable and never reused, so a site's
+SILENCED_SYSTEM_CHECKS keeps meaning what it meant.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AUTH_MIDDLEWARE_PATH",
+    "BACKEND_PATH",
+    "MIDDLEWARE_PATH",
+    "E001",
+    "E002",
+    "E003",
+    "E004",
+    "E005",
+    "E006",
+    "E007",
+    "E008",
+    "E009",
+    "E010",
+    "E014",
+    "E015",
+    "E016",
+    "E017",
+    "E017_HINT",
+    "E020",
+    "E021",
+    "E022",
+    "E023",
+    "E030",
+    "E031",
+    "E040",
+    "E041",
+    "E050",
+    "E051",
+    "E052",
+    "E053",
+    "E060",
+    "E061",
+    "E062",
+    "E063",
+    "E064",
+    "W001",
+    "W002",
+    "W003",
+    "W040",
+    "W050",
+    "W060",
+]
+
+# The dotted paths some messages name.
+BACKEND_PATH = "django_webotp.backends.PhoneOTPBackend"
+MIDDLEWARE_PATH = "django_webotp.middleware.TwoFactorMiddleware"
+AUTH_MIDDLEWARE_PATH = "django.contrib.auth.middleware.AuthenticationMiddleware"
+
+E001 = "WEBOTP_SMS_BACKEND {path!r} cannot be imported: {error}"
+E002 = "WEBOTP_CODE_LENGTH must be a whole number from 4 to 10."
+E003 = "WEBOTP_DOMAIN {domain!r} is not a bare host name: {error}"
+E004 = "{name} {value!r} is not a list of rates like '5/h,10/d'."
+E005 = "{name} must be a positive whole number."
+E006 = "WEBOTP_SMS_BACKEND is a development backend ({path}) while DEBUG is False."
+E007 = "WEBOTP_DOMAIN is not set while DEBUG is False."
+E008 = "WEBOTP_TEST_NUMBERS is set while DEBUG is False."
+E009 = "WEBOTP_TEST_NUMBERS must map E.164 numbers to codes of 4 to 10 digits: {problem}."
+# E010-E013: one id per provider backend (its check_id: E010 Twilio, E011 Amazon SNS, E012
+# Vonage, E013 the webhook), so a site can silence just one.
+E010 = "The {name} SMS backend ({path}) needs {missing}."
+E014 = "WEBOTP_FAILOVER_BACKENDS: {problem}"
+E015 = "The {name} SMS backend ({path}) needs the {label} SDK, which is not installed."
+E016 = "WEBOTP_WEBHOOK_URL is not an https:// URL while DEBUG is False."
+E017 = "WEBOTP_WEBHOOK_SECRET is shorter than 32 characters."
+E017_HINT = "Use a random value: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+E020 = "WEBOTP_SMS_BUDGETS must map scopes ({scopes}) to rates like '30/h,100/d'; got {value!r}."
+E021 = "WEBOTP_ALLOWED_NUMBER_TYPES has names that are not phonenumbers.PhoneNumberType: {names}."
+E022 = "{name} has codes that are not phone number regions: {codes}."
+E023 = "WEBOTP_BOT_CHECK {path!r} cannot be imported: {error}"
+E030 = "The dev SMS inbox (django_webotp.dev.urls) is included while DEBUG is False."
+E031 = "WEBOTP_DEV_SIMULATOR is on while DEBUG is False."
+E040 = "WEBOTP_DELIVERY must be 'sync' or 'task', not {value!r}."
+E041 = "WEBOTP_DELIVERY is 'task' but no tasks framework is installed."
+E050 = "WEBOTP_TWO_FACTOR_REQUIRED must be True or False, not {value!r}."
+E051 = "WEBOTP_TWO_FACTOR_WITHOUT_PHONE must be 'enroll', 'deny' or 'allow', not {value!r}."
+E052 = "WEBOTP_TWO_FACTOR_REMEMBER_DAYS must be a whole number of days (0: off), not {value!r}."
+E053 = f"{MIDDLEWARE_PATH} must come after {AUTH_MIDDLEWARE_PATH} in MIDDLEWARE."
+E060 = "WEBOTP_EMBEDDED_DOMAIN {domain!r} is not a bare host name: {error}"
+E061 = "WEBOTP_EMBEDDED_DOMAIN is set but WEBOTP_DOMAIN, the top-level site's host, is not."
+E062 = "WEBOTP_ANDROID_APP_HASH {value!r} is not an SMS Retriever app hash."
+E063 = "WEBOTP_LINK_BASE_URL {value!r} is not a scheme and host such as 'https://example.com'."
+E064 = "WEBOTP_LINK_BASE_URL is not an https:// URL while DEBUG is False."
+
+W001 = f"{BACKEND_PATH} is not in AUTHENTICATION_BACKENDS, so a verified code signs nobody in."
+W002 = "The rate-limit cache {alias!r} ({backend}) is not shared between processes."
+W003 = "WEBOTP_DEV_SIMULATOR is on but django_webotp.dev.urls is not included, so it cannot run."
+W040 = "WEBOTP_DELIVERY is 'task' but the task backend {backend!r} runs tasks inside the request."
+W050 = (
+    f"WEBOTP_TWO_FACTOR_REQUIRED is True but {MIDDLEWARE_PATH} is not in MIDDLEWARE, so no view "
+    "requires the second step."
+)
+W060 = "WEBOTP_LINK_QR is on but segno is not installed, so the code page shows no QR code."

@@ -1,0 +1,116 @@
+"""How challenges are found and issued: the open, pending and by-status querysets, and the
+manager that replaces a number's open challenge with a new one."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, models, router, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .choices import DeliveryStatus, Purpose, Status
+
+if TYPE_CHECKING:
+    from .challenge import Challenge
+
+__all__ = ["ChallengeManager", "ChallengeQuerySet", "open_q"]
+
+
+def open_q() -> Q:
+    """Neither used nor replaced: the condition of the one open challenge per number and
+    purpose."""
+    return Q(consumed_at__isnull=True, invalidated_at__isnull=True)
+
+
+class ChallengeQuerySet(models.QuerySet["Challenge"]):
+    def open(self) -> ChallengeQuerySet:
+        """Neither used nor replaced (may still be expired or locked)."""
+        return self.filter(open_q())
+
+    def with_status(self, status: str) -> ChallengeQuerySet:
+        """Challenges whose computed ``status`` is ``status`` (same precedence as the property)."""
+        now = timezone.now()
+        rules = [
+            (Status.VERIFIED, Q(consumed_at__isnull=False)),
+            (Status.FAILED, Q(delivery_status=DeliveryStatus.FAILED)),
+            (Status.INVALIDATED, Q(invalidated_at__isnull=False)),
+            (Status.LOCKED, Q(attempts__gte=F("max_attempts"))),
+            (Status.EXPIRED, Q(expires_at__lte=now)),
+            (Status.PENDING, Q()),
+        ]
+        earlier = Q()
+        for name, rule in rules:
+            if name == status:
+                return self.filter(earlier & rule)
+            earlier &= ~rule
+        raise ValueError(f"Unknown challenge status: {status!r}")
+
+    def pending(self) -> ChallengeQuerySet:
+        """Could still be verified right now."""
+        return self.open().filter(expires_at__gt=timezone.now(), attempts__lt=F("max_attempts"))
+
+
+class ChallengeManager(models.Manager.from_queryset(ChallengeQuerySet)):  # type: ignore[misc]
+    def issue(self, phone_number: str, purpose: str = Purpose.LOGIN, **fields: Any) -> Challenge:
+        """Replace any open challenge for this number and purpose with a new one (``build()``'s
+        arguments), saved."""
+        return self.replace_open(self.build(phone_number, purpose, **fields))
+
+    def build(
+        self,
+        phone_number: str,
+        purpose: str = Purpose.LOGIN,
+        *,
+        ttl: int,
+        max_attempts: int,
+        code_length: int,
+        requesting_ip: str | None = None,
+        user=None,
+        delivery_status: str = DeliveryStatus.PENDING,
+        action_digest: str = "",
+        action_description: str = "",
+    ) -> Challenge:
+        """A new challenge, not saved yet: its id, and so its code, exist before its row does."""
+        now = timezone.now()
+        return self.model(
+            phone_number=phone_number,
+            purpose=purpose,
+            user=user,
+            created_at=now,
+            expires_at=now + timedelta(seconds=ttl),
+            max_attempts=max_attempts,
+            code_length=code_length,
+            requesting_ip=requesting_ip,
+            delivery_status=delivery_status,
+            action_digest=action_digest,
+            action_description=action_description,
+        )
+
+    def replace_open(self, challenge: Challenge) -> Challenge:
+        """Save the new ``challenge``, closing any other open one of its number and purpose.
+
+        A partial unique index allows one open challenge per (number, purpose); when two requests
+        race, the loser's insert fails and it retries, replacing the winner's challenge in turn.
+        The UPDATE and the INSERT each commit on their own (two round trips, not four with
+        BEGIN and COMMIT): a pass that loses the race is simply repeated, and the challenge it
+        closed was being replaced anyway. Inside a caller's transaction (ATOMIC_REQUESTS) the
+        INSERT gets a savepoint, so a lost race leaves that transaction usable.
+        """
+        using = router.db_for_write(self.model)
+        connection = transaction.get_connection(using)
+        for attempt in range(3):
+            self.filter(open_q(), phone_number=challenge.phone, purpose=challenge.purpose).update(
+                invalidated_at=timezone.now()
+            )
+            guard = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
+            try:
+                with guard:
+                    challenge.save(force_insert=True, using=using)
+                    return challenge
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
