@@ -15,7 +15,7 @@ from django.utils.module_loading import import_string
 
 from .conf import webotp_settings
 from .models import Challenge, PhoneIdentity
-from .purposes import spec
+from .purposes import PURPOSES
 
 __all__ = ["PhoneOTPBackend", "create_user"]
 
@@ -33,7 +33,10 @@ class PhoneOTPBackend(ModelBackend):
         self, request: HttpRequest | None, webotp_challenge: Challenge | None = None, **kwargs: Any
     ):
         challenge = webotp_challenge
-        if not isinstance(challenge, Challenge) or not spec(challenge.purpose).signs_in:
+        if not isinstance(challenge, Challenge):
+            return None
+        purpose = PURPOSES.get(str(challenge.purpose))
+        if purpose is None or not purpose.signs_in:
             return None
         if challenge.consumed_at is None:
             return None

@@ -13,6 +13,7 @@ from .codes import code_errors
 from .delivery import IMMEDIATE_TASK_BACKENDS, delivery_problems
 from .deployment import UNSHARED_CACHES, deployment_warnings
 from .dev_tools import dev_errors
+from .fixed_numbers import E164_RE, TEST_CODE_RE, test_number_errors
 from .formats import domain_errors, format_errors
 from .links import link_problems
 from .messages import (
@@ -59,7 +60,6 @@ from .messages import (
     W060,
 )
 from .sms_backends import DEV_SMS_BACKENDS, backend_errors, provider_errors
-from .test_numbers import E164_RE, TEST_CODE_RE, test_number_errors
 from .two_factor import two_factor_problems
 
 __all__ = [
