@@ -31,12 +31,13 @@ class PhoneForm(forms.Form):
                 code="invalid_phone",
             )
         refusal = destination_refusal(number)
-        if refusal == "region":
+        reason = refusal.reason if refusal is not None else None
+        if reason == "region":
             raise forms.ValidationError(
                 _("Sorry, we cannot send codes to phone numbers in this country."),
                 code="region_not_allowed",
             )
-        if refusal == "number_type":
+        if reason == "number_type":
             raise forms.ValidationError(
                 _("This number cannot receive our codes by SMS. Please use a mobile number."),
                 code="number_type_not_allowed",

@@ -20,6 +20,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from ..conf import webotp_settings
+from .refusal import Refusal
 
 __all__ = ["refusal", "turnstile"]
 
@@ -58,8 +59,8 @@ def turnstile(request: HttpRequest, phone_number: str) -> bool | str:
     return _("The check that you are not a robot failed. Please try again.")
 
 
-def refusal(request: HttpRequest, phone_number: str) -> str | None:
-    """Run WEBOTP_BOT_CHECK (e.g. a CAPTCHA): None to go on, or a message for the person."""
+def refusal(request: HttpRequest, phone_number: str) -> Refusal | None:
+    """Run WEBOTP_BOT_CHECK (e.g. a CAPTCHA): None to go on, or why not, for the person."""
     path = webotp_settings.BOT_CHECK
     if not path:
         return None
@@ -67,4 +68,5 @@ def refusal(request: HttpRequest, phone_number: str) -> str | None:
     verdict = check(request, phone_number)
     if verdict is True or verdict is None:
         return None
-    return verdict if isinstance(verdict, str) else str(_("Please confirm you are not a robot."))
+    message = verdict if isinstance(verdict, str) else _("Please confirm you are not a robot.")
+    return Refusal("bot", message=str(message))

@@ -21,6 +21,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from ..conf import webotp_settings
 from .ratelimits import hash_phone, parse_rates, split_rate
+from .refusal import Refusal
 
 __all__ = ["BudgetExceeded", "SCOPES", "scope_values", "spend"]
 
@@ -29,12 +30,19 @@ logger = logging.getLogger("django_webotp")
 SCOPES = ("number", "prefix", "country", "global")
 
 
-@dataclass(frozen=True)
-class BudgetExceeded:
+@dataclass(frozen=True, kw_only=True)
+class BudgetExceeded(Refusal):
+    """A spent budget: its ``scope``, the ``value`` it counts (hashed for a number) and ``rate``."""
+
     scope: str
     value: str
     rate: str
-    retry_after: int
+
+
+def _exceeded(scope: str, value: str, rate: str, retry_after: int) -> BudgetExceeded:
+    return BudgetExceeded(
+        reason=f"budget:{scope}", retry_after=retry_after, scope=scope, value=value, rate=rate
+    )
 
 
 def _cache():
@@ -75,7 +83,7 @@ def spend(phone_number: str) -> BudgetExceeded | None:
         logger.exception("The budget cache is unreachable; SMS budgets cannot be counted")
         if getattr(settings, "RATELIMIT_FAIL_OPEN", False):
             return None
-        return BudgetExceeded("unavailable", "", "", 60)
+        return _exceeded("unavailable", "", "", 60)
 
 
 def _spend(phone_number: str) -> BudgetExceeded | None:
@@ -100,6 +108,6 @@ def _spend(phone_number: str) -> BudgetExceeded | None:
                     rate,
                     retry_after,
                 )
-                return BudgetExceeded(scope, value, rate, retry_after)
+                return _exceeded(scope, value, rate, retry_after)
             taken.append(key)
     return None

@@ -7,12 +7,13 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from ..conf import webotp_settings
 from ..test_numbers import fixed_code
+from .refusal import Refusal
 
 __all__ = ["destination_refusal"]
 
 
-def destination_refusal(number: PhoneNumber) -> str | None:
-    """Why codes may not be sent to ``number`` ("region" or "number_type"), or None if they may.
+def destination_refusal(number: PhoneNumber) -> Refusal | None:
+    """Why codes may not be sent to ``number`` (reason "region" or "number_type"), or None.
 
     Premium-rate, shared-cost and other numbers that cannot receive a code are how SMS pumping
     turns a sign-in form into someone else's revenue; they are refused before anything is sent.
@@ -25,11 +26,11 @@ def destination_refusal(number: PhoneNumber) -> str | None:
     if (allowed is not None and region not in allowed) or region in (
         webotp_settings.BLOCKED_REGIONS or ()
     ):
-        return "region"
+        return Refusal("region")
     number_type = phonenumbers.number_type(number)
     allowed_types = {
         getattr(phonenumbers.PhoneNumberType, name) for name in webotp_settings.ALLOWED_NUMBER_TYPES
     }
     if number_type not in allowed_types:
-        return "number_type"
+        return Refusal("number_type")
     return None

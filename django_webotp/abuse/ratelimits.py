@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
@@ -27,21 +26,11 @@ from django_ratelimit.core import (
     get_usage,
 )
 
-__all__ = ["Throttle", "cache_unavailable", "hash_phone", "hit", "parse_rates", "split_rate"]
+from .refusal import Refusal
+
+__all__ = ["cache_unavailable", "hash_phone", "hit", "parse_rates", "split_rate"]
 
 logger = logging.getLogger("django_webotp")
-
-
-@dataclass(frozen=True)
-class Throttle:
-    """The outcome of a rate-limit check: whether to refuse, and for how many seconds."""
-
-    limited: bool
-    retry_after: int = 0
-    scope: str = ""
-
-
-ALLOWED = Throttle(limited=False)
 
 
 def hash_phone(phone_number: str) -> str:
@@ -68,15 +57,17 @@ def split_rate(rate: str) -> tuple[int, int]:
     return int(count), int(multiplier or 1) * PERIODS[unit]
 
 
-def hit(request: HttpRequest, scope: str, rates: str | None, value: str | None = None) -> Throttle:
-    """Count one request against every rate in ``rates``; report the longest wait if any is over.
+def hit(
+    request: HttpRequest, scope: str, rates: str | None, value: str | None = None
+) -> Refusal | None:
+    """Count one request against every rate in ``rates``; the longest wait if any is over.
 
     ``value`` is the thing being limited (a hashed phone number, a challenge id); None means the
     client IP, as django-ratelimit resolves it (``RATELIMIT_IP_META_KEY``, IPv6 masking).
     """
     rates_list = parse_rates(rates)
     if not rates_list:
-        return ALLOWED
+        return None
     group = f"webotp.{scope}"
     cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
     try:
@@ -90,16 +81,11 @@ def hit(request: HttpRequest, scope: str, rates: str | None, value: str | None =
             ]
     except Exception:  # the cache is down: nothing can be counted
         return cache_unavailable(scope)
-    worst = ALLOWED
-    for usage in usages:
-        if usage and usage["should_limit"]:
-            wait = max(int(usage["time_left"]), 1)
-            if wait > worst.retry_after:
-                worst = Throttle(limited=True, retry_after=wait, scope=scope)
-    return worst
+    waits = [max(int(usage["time_left"]), 1) for usage in usages if usage and usage["should_limit"]]
+    return Refusal(scope, retry_after=max(waits)) if waits else None
 
 
-def cache_unavailable(scope: str) -> Throttle:
+def cache_unavailable(scope: str) -> Refusal | None:
     """What to do when the rate-limit cache cannot be reached: refuse, unless told otherwise.
 
     Like django-ratelimit, limits fail closed (a 429 asking to wait a minute, never a 500) so
@@ -108,8 +94,8 @@ def cache_unavailable(scope: str) -> Throttle:
     """
     logger.exception("The rate-limit cache is unreachable; the %s limit cannot be counted", scope)
     if getattr(settings, "RATELIMIT_FAIL_OPEN", False):
-        return ALLOWED
-    return Throttle(limited=True, retry_after=60, scope=scope)
+        return None
+    return Refusal(scope, retry_after=60)
 
 
 def _redis_usages(cache: RedisCache, request, group, rates, value) -> list[dict]:

@@ -11,7 +11,7 @@ from typing import Any
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
-from ..abuse.ratelimits import Throttle
+from ..abuse.refusal import Refusal
 from ..wording import please_wait
 
 __all__ = [
@@ -48,11 +48,11 @@ def error(code: str, message: str, **extra: Any) -> JsonResponse:
     return JsonResponse({"error": code, "message": str(message), **extra}, status=CODES[code])
 
 
-def rate_limited(throttle: Throttle) -> JsonResponse:
+def rate_limited(refusal: Refusal) -> JsonResponse:
     """429 with ``Retry-After``, whichever limit or budget refused (the scope stays private)."""
-    message = please_wait(throttle.retry_after)
-    response = error("rate_limited", message, retry_after=throttle.retry_after)
-    response["Retry-After"] = str(throttle.retry_after)
+    message = please_wait(refusal.retry_after)
+    response = error("rate_limited", message, retry_after=refusal.retry_after)
+    response["Retry-After"] = str(refusal.retry_after)
     return response
 
 

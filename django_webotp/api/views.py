@@ -73,10 +73,10 @@ def start(request: HttpRequest) -> HttpResponse:
     result = step.start(
         form.cleaned_data["phone_number"], next_url=form.cleaned_data["next"], remember_failed=False
     )
+    if result.refusal and result.refusal.temporary:
+        return rate_limited(result.refusal)
     if result.refusal:
-        return error("bot_check_failed", result.refusal)
-    if result.throttle:
-        return rate_limited(result.throttle)
+        return error("bot_check_failed", result.refusal.message)
     if result.delivery_error:
         return error("delivery_failed", delivery_failed())
     assert result.challenge is not None
@@ -94,8 +94,8 @@ def verify(request: HttpRequest) -> HttpResponse:
         return no_challenge()
     form = CodeForm(data, code_length=challenge.code_length)
     result = step.check(form.cleaned_data["code"] if form.is_valid() else None)
-    if result.throttle:
-        return rate_limited(result.throttle)
+    if result.refusal:
+        return rate_limited(result.refusal)
     if result.verdict is None:
         return form_error(form, "code", ("invalid_code",), attempts_left=challenge.attempts_left)
     if result.verified:
@@ -117,10 +117,10 @@ def resend(request: HttpRequest) -> HttpResponse:
     result = CodeStep(request, Purpose.LOGIN).resend()
     if result is None:
         return no_challenge()
-    if result.throttle:
-        return rate_limited(result.throttle)
+    if result.refusal and result.refusal.temporary:
+        return rate_limited(result.refusal)
     if result.refusal:
-        return error("bot_check_failed", result.refusal)
+        return error("bot_check_failed", result.refusal.message)
     assert result.challenge is not None
     if result.delivery_error:
         return error("delivery_failed", delivery_failed())

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from .. import signals
 from ..abuse import bots, budgets
-from ..abuse.ratelimits import Throttle, hash_phone, hit
+from ..abuse.ratelimits import hash_phone, hit
+from ..abuse.refusal import Refusal
 from ..conf import webotp_settings
 from ..delivery import send, tasks
 from ..delivery.compose import render_body
@@ -34,7 +35,7 @@ __all__ = [
     "resend_in",
     "start",
     "verify",
-    "verify_throttle",
+    "verify_limit",
 ]
 
 
@@ -42,33 +43,34 @@ __all__ = [
 class StartResult:
     """What starting (or resending) a challenge led to.
 
-    ``throttle`` is set when a rate limit or an SMS budget refused it, ``refusal`` when the bot
-    check did (no challenge then); ``delivery_error`` when the SMS could not be sent (the
-    challenge is then closed and marked failed).
+    ``refusal`` is set when a defence refused it (a rate limit, an SMS budget, the bot check: no
+    challenge then); ``delivery_error`` when the SMS could not be sent (the challenge is then
+    closed and marked failed).
     """
 
     challenge: Challenge | None = None
-    throttle: Throttle | None = None
+    refusal: Refusal | None = None
     delivery_error: str | None = None
-    refusal: str | None = None
 
 
 def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _limit(request: HttpRequest, phone: str, purpose: str, scope: str, rates, value=None):
-    throttle = hit(request, scope, rates, value)
-    if throttle.limited:
+def _limit(
+    request: HttpRequest, phone: str, purpose: str, scope: str, rates: str, value: str | None = None
+) -> Refusal | None:
+    refusal = hit(request, scope, rates, value)
+    if refusal is not None:
         signals.rate_limited.send(
             sender=Challenge,
             request=request,
             phone_number=phone,
             purpose=purpose,
             reason=scope,
-            retry_after=throttle.retry_after,
+            retry_after=refusal.retry_after,
         )
-    return throttle
+    return refusal
 
 
 def start(
@@ -153,19 +155,17 @@ def _refused(
     request: HttpRequest, phone: str, purpose: str, *, anonymous: bool
 ) -> StartResult | None:
     """The defences before a code is made, in order; None when all of them let it through."""
-    throttle = _limit(request, phone, purpose, "ip", webotp_settings.RATELIMIT_IP)
-    if throttle.limited:
-        return StartResult(throttle=throttle)
+    refusal = _limit(request, phone, purpose, "ip", webotp_settings.RATELIMIT_IP)
     # The bot check (a CAPTCHA) guards anonymous requests; a code for an account someone is
     # signed in to (with a password, at least) is asked for from pages that carry no widget.
-    refusal = bots.refusal(request, phone) if anonymous else None
-    if refusal:
+    if refusal is None and anonymous:
+        refusal = bots.refusal(request, phone)
+    if refusal is None:
+        refusal = _limit(
+            request, phone, purpose, "phone", webotp_settings.RATELIMIT_PHONE, hash_phone(phone)
+        )
+    if refusal is not None:
         return StartResult(refusal=refusal)
-    throttle = _limit(
-        request, phone, purpose, "phone", webotp_settings.RATELIMIT_PHONE, hash_phone(phone)
-    )
-    if throttle.limited:
-        return StartResult(throttle=throttle)
     # A test number is sent nothing, so it spends no SMS budget (rate limits still count it).
     exceeded = budgets.spend(phone) if fixed_code(phone) is None else None
     if exceeded:
@@ -179,8 +179,7 @@ def _refused(
             rate=exceeded.rate,
             retry_after=exceeded.retry_after,
         )
-        budget = f"budget:{exceeded.scope}"
-        return StartResult(throttle=Throttle(True, exceeded.retry_after, budget))
+        return StartResult(refusal=exceeded)
     return None
 
 
@@ -208,7 +207,7 @@ def resend(request: HttpRequest, challenge: Challenge) -> StartResult:
     """A new code for the same number and purpose, no sooner than ``resend_in`` allows."""
     wait = resend_in(challenge)
     if wait:
-        return StartResult(throttle=Throttle(limited=True, retry_after=wait, scope="resend"))
+        return StartResult(refusal=Refusal("resend", retry_after=wait))
     return start(
         request,
         challenge.phone,
@@ -219,7 +218,8 @@ def resend(request: HttpRequest, challenge: Challenge) -> StartResult:
     )
 
 
-def verify_throttle(request: HttpRequest, challenge: Challenge) -> Throttle:
+def verify_limit(request: HttpRequest, challenge: Challenge) -> Refusal | None:
+    """Count one code submission from this client; the refusal when there were too many."""
     return _limit(
         request,
         challenge.phone,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 
-from ..abuse.ratelimits import Throttle
+from ..abuse.refusal import Refusal
 from ..models import Challenge, PhoneIdentity, Verdict
 from ..purposes import PurposeSpec, spec
 from . import challenges
@@ -32,13 +32,13 @@ __all__ = ["Check", "CodeStep"]
 class Check:
     """What submitting a code concluded.
 
-    No ``challenge``: this session waits for no code of this step. ``throttle``: too many codes
+    No ``challenge``: this session waits for no code of this step. ``refusal``: too many codes
     came from this client. No ``verdict`` otherwise: the code was not well-formed (counted by the
     rate limit, not as an attempt).
     """
 
     challenge: Challenge | None
-    throttle: Throttle | None = None
+    refusal: Refusal | None = None
     verdict: Verdict | None = None
 
     @property
@@ -165,9 +165,9 @@ class CodeStep:
         challenge = self.challenge
         if challenge is None:
             return Check(None)
-        throttle = challenges.verify_throttle(self.request, challenge)
-        if throttle.limited:
-            return Check(challenge, throttle=throttle)
+        refusal = challenges.verify_limit(self.request, challenge)
+        if refusal is not None:
+            return Check(challenge, refusal=refusal)
         if code is None:
             return Check(challenge)
         if self.purpose.number_must_be_free and PhoneIdentity.objects.held_by_another(

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from ..abuse.ratelimits import Throttle
+from ..abuse.refusal import Refusal
 from ..models import Challenge, Purpose, Status, Verdict
 from ..purposes import spec
 from .challenges import StartResult
@@ -70,13 +70,13 @@ class Verification:
     """What checking a confirmation code concluded.
 
     ``verdict`` is None when this session was sent no code for this action (never asked, or the
-    details differ from those the code was sent for); ``throttle`` is set when too many codes
+    details differ from those the code was sent for); ``refusal`` is set when too many codes
     came from this client.
     """
 
     verdict: Verdict | None
     challenge: Challenge | None = None
-    throttle: Throttle | None = None
+    refusal: Refusal | None = None
 
     @property
     def confirmed(self) -> bool:
@@ -152,7 +152,8 @@ def request(http_request: HttpRequest, action: Action, *, phone: str | None = No
     code_step = step(http_request, action)
     phone = phone or user_phone(code_step.user)
     if phone is None:
-        return StartResult(refusal=_("Add a phone number to your account to confirm this."))
+        message = _("Add a phone number to your account to confirm this.")
+        return StartResult(refusal=Refusal("no_phone", message=message))
     current = code_step.challenge
     if current is not None and current.status is Status.PENDING and current.phone == str(phone):
         return StartResult(challenge=current)
@@ -168,7 +169,7 @@ def verify(http_request: HttpRequest, action: Action, code: str) -> Verification
     # The session keeps pointing at a used challenge, so that replaying the code reads "already
     # used" rather than "no code was sent".
     check = step(http_request, action).check(code)
-    return Verification(check.verdict, check.challenge, check.throttle)
+    return Verification(check.verdict, check.challenge, check.refusal)
 
 
 def resend(http_request: HttpRequest, action: Action, notice: str = "") -> StartResult | None:

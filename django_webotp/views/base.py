@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from ..abuse.ratelimits import Throttle
+from ..abuse.refusal import Refusal
 from ..decorators import two_factor_exempt
 from ..flows.challenges import StartResult, resend_in
 from ..flows.code_step import CodeStep
@@ -52,15 +52,16 @@ DELIVERY_FAILED = 424  # Failed Dependency: the SMS provider, not the person, fa
 PAGE_DECORATORS: list[Callable[..., Any]] = [never_cache, csrf_protect, two_factor_exempt]
 
 
-def rate_limited(request: HttpRequest, throttle: Throttle) -> HttpResponse:
-    wait = wait_text(throttle.retry_after)
+def rate_limited(request: HttpRequest, refusal: Refusal) -> HttpResponse:
+    """429 with ``Retry-After``: a temporary refusal, whichever limit or budget it was."""
+    wait = wait_text(refusal.retry_after)
     response = render(
         request,
         "django_webotp/rate_limited.html",
-        {"retry_after": throttle.retry_after, "wait": wait, "scope": throttle.scope},
+        {"retry_after": refusal.retry_after, "wait": wait, "scope": refusal.reason},
         status=429,
     )
-    response["Retry-After"] = str(throttle.retry_after)
+    response["Retry-After"] = str(refusal.retry_after)
     return response
 
 
@@ -139,8 +140,8 @@ class CodeStepView(View):
             return self.no_challenge(lost_message(self.purpose))
         form = self.code_form(challenge, self.request.POST)
         result = self.step.check(form.cleaned_data["code"] if form.is_valid() else None)
-        if result.throttle:
-            return rate_limited(self.request, result.throttle)
+        if result.refusal:
+            return rate_limited(self.request, result.refusal)
         if result.verdict is None:
             return self.render_page(challenge, form, status=400)
         if result.verified:
@@ -166,10 +167,11 @@ class CodeStepView(View):
 
     def after_start(self, result: StartResult) -> HttpResponse:
         """The answer to sending a code: the code page, or why not."""
-        if result.throttle:
-            return rate_limited(self.request, result.throttle)
+        if result.refusal and result.refusal.temporary:
+            return rate_limited(self.request, result.refusal)
         if result.refusal:
-            return self.render_page(self.step.challenge, alert=result.refusal, status=400)
+            alert = result.refusal.message
+            return self.render_page(self.step.challenge, alert=alert, status=400)
         assert result.challenge is not None
         if result.delivery_error:
             alert = delivery_failed()

@@ -139,8 +139,8 @@ class LinkConfirmView(View):
         step = CodeStep(request, Purpose.LOGIN).with_challenge(challenge)
         form = CodeForm(request.POST, code_length=challenge.code_length)
         result = step.check(form.cleaned_data["code"] if form.is_valid() else None)
-        if result.throttle:
-            return rate_limited(request, result.throttle)
+        if result.refusal:
+            return rate_limited(request, result.refusal)
         if result.verdict is None:
             return self.render_form(challenge, form, status=400)
         if result.verified:

@@ -49,10 +49,10 @@ class LoginView(View):
             next_url=form.cleaned_data["next"],
             remember_failed=False,
         )
+        if result.refusal and result.refusal.temporary:
+            return rate_limited(request, result.refusal)
         if result.refusal:
-            return self.render_form(form, status=400, alert=result.refusal)
-        if result.throttle:
-            return rate_limited(request, result.throttle)
+            return self.render_form(form, status=400, alert=result.refusal.message)
         if result.delivery_error:
             return self.render_form(form, status=DELIVERY_FAILED, alert=delivery_failed())
         return HttpResponseRedirect(reverse("webotp:verify"))

@@ -88,8 +88,10 @@ class PhoneChangeView(PhoneAccessMixin, View):
             form.add_error("phone_number", _("This is already your phone number."))
             return self.render_form(form, status=400)
         result = CodeStep(request, Purpose.PHONE_CHANGE, user=self.user).start(number)
-        if result.throttle:
-            return rate_limited(request, result.throttle)
+        if result.refusal and result.refusal.temporary:
+            return rate_limited(request, result.refusal)
+        if result.refusal:
+            return self.render_form(form, status=400, alert=result.refusal.message)
         if result.delivery_error:
             return self.render_form(form, status=DELIVERY_FAILED, alert=delivery_failed())
         return HttpResponseRedirect(with_next(reverse("webotp:phone_verify"), self.next_url))

@@ -94,10 +94,10 @@ def test_a_code_that_is_not_a_code_counts_against_the_limit_not_as_an_attempt(re
     settings.WEBOTP_RATELIMIT_VERIFY_IP = "2/h"
     step = CodeStep(request_, Purpose.LOGIN).with_challenge(issue())
     first = step.check(None)
-    assert (first.throttle, first.verdict) == (None, None)
+    assert (first.refusal, first.verdict) == (None, None)
     step.check(None)
     limited = step.check(step.challenge.make_code())
-    assert limited.throttle is not None and limited.throttle.limited
+    assert limited.refusal is not None and limited.refusal.temporary
     assert limited.verdict is None
     step.challenge.refresh_from_db()
     assert step.challenge.attempts == 0

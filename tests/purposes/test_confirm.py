@@ -161,7 +161,7 @@ def test_no_phone_no_code(carol):
     request.session = SessionStore()
     request.user = carol
     result = confirm.request(request, payment())
-    assert result.refusal == "Add a phone number to your account to confirm this."
+    assert result.refusal.message == "Add a phone number to your account to confirm this."
     assert sms.outbox == []
 
 
@@ -198,7 +198,7 @@ def test_verify_is_rate_limited(http_request, settings):
     confirm.request(http_request, payment())
     confirm.verify(http_request, payment(), "000000")
     limited = confirm.verify(http_request, payment(), last_code(PHONE))
-    assert limited.throttle is not None and not limited.confirmed
+    assert limited.refusal is not None and not limited.confirmed
 
 
 def test_a_task_worker_writes_the_same_sms(
