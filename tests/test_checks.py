@@ -70,7 +70,7 @@ def test_domain_must_be_a_bare_host(settings, domain):
 
 def test_production_needs_a_real_backend_and_a_domain_and_a_shared_cache(settings):
     settings.DEBUG = False
-    settings.ROOT_URLCONF = "tests.urls_without_dev"  # the example's dev inbox is webotp.E030
+    settings.ROOT_URLCONF = "tests.project.urls_without_dev"  # the site's dev inbox is webotp.E030
     settings.WEBOTP_SMS_BACKEND = LOCMEM_SMS
     result = check_settings()
     assert [item.id for item in result] == ["webotp.E006", "webotp.E007", "webotp.W002"]
@@ -83,7 +83,7 @@ def test_production_needs_a_real_backend_and_a_domain_and_a_shared_cache(setting
 
 def test_production_with_a_real_setup_is_clean(settings):
     settings.DEBUG = False
-    settings.ROOT_URLCONF = "tests.urls_without_dev"
+    settings.ROOT_URLCONF = "tests.project.urls_without_dev"
     settings.WEBOTP_SMS_BACKEND = "django_webotp.sms.backends.dummy.SmsBackend"
     settings.WEBOTP_DOMAIN = "example.com"
     settings.CACHES = {

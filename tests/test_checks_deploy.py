@@ -42,7 +42,7 @@ def w002(alias, backend):
 def production(settings):
     """A deployment that passes every check; each test breaks one thing."""
     settings.DEBUG = False
-    settings.ROOT_URLCONF = "tests.urls_without_dev"  # the example's dev inbox is webotp.E030
+    settings.ROOT_URLCONF = "tests.project.urls_without_dev"  # the site's dev inbox is webotp.E030
     settings.WEBOTP_SMS_BACKEND = PROVIDER
     settings.WEBOTP_DOMAIN = "example.com"
     settings.CACHES = {"default": {"BACKEND": REDIS_CACHE, "LOCATION": "redis://127.0.0.1:6379/15"}}

@@ -73,7 +73,7 @@ def test_the_simulator_is_refused_by_a_check_in_production():
 
 
 def test_the_simulator_without_the_include_is_a_warning():
-    urls = "tests.urls_without_dev"
+    urls = "tests.project.urls_without_dev"
     assert dev_checks(DEBUG=True, WEBOTP_DEV_SIMULATOR=True, ROOT_URLCONF=urls) == ["webotp.W003"]
     assert dev_checks(DEBUG=False, ROOT_URLCONF=urls) == []
     assert dev_checks(DEBUG=False, WEBOTP_DEV_SIMULATOR=True, ROOT_URLCONF=urls) == ["webotp.E031"]
@@ -214,7 +214,11 @@ def test_the_simulator_loads_before_webotp_js_with_its_urls_in_data_attributes(c
     [
         {"DEBUG": True, "WEBOTP_DEV_SIMULATOR": False},
         {"DEBUG": False, "WEBOTP_DEV_SIMULATOR": True},
-        {"DEBUG": True, "WEBOTP_DEV_SIMULATOR": True, "ROOT_URLCONF": "tests.urls_without_dev"},
+        {
+            "DEBUG": True,
+            "WEBOTP_DEV_SIMULATOR": True,
+            "ROOT_URLCONF": "tests.project.urls_without_dev",
+        },
     ],
     ids=["off", "debug-off", "no-include"],
 )
@@ -223,20 +227,6 @@ def test_the_simulator_does_not_load_otherwise(client, settings_):
         html = code_page(client)
     assert "simulator.js" not in html
     assert "django_webotp/webotp.js" in html
-
-
-# --- the example project's backend ---------------------------------------------------------
-
-
-def test_the_example_backend_writes_a_file_and_prints(tmp_path, capsys):
-    from example_project.sms_backend import SmsBackend
-
-    message = sms.SmsMessage(to=PHONE, body="123456\n\n@localhost #123456")
-    assert SmsBackend(file_path=tmp_path).send_messages([message]) == 1
-
-    assert f"SMS to {PHONE}" in capsys.readouterr().out
-    (path,) = tmp_path.iterdir()
-    assert path.read_text().endswith("\n\n123456\n\n@localhost #123456")
 
 
 @pytest.mark.parametrize(

@@ -139,7 +139,7 @@ def test_good_link_base_urls(settings, value):
 
 def test_production_link_base_url_is_https(settings):
     settings.DEBUG = False
-    settings.ROOT_URLCONF = "tests.urls_without_dev"
+    settings.ROOT_URLCONF = "tests.project.urls_without_dev"
     settings.WEBOTP_SMS_BACKEND = "django_webotp.sms.backends.dummy.SmsBackend"
     settings.WEBOTP_DOMAIN = "example.com"
     settings.WEBOTP_LINK_BASE_URL = "http://example.com"

@@ -1,15 +1,18 @@
 """The sign-in flow through the HTML views, as a browser without JavaScript drives it."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
 
 from django_webotp import sms
 from django_webotp.models import Challenge, DeliveryStatus, PhoneIdentity
 from django_webotp.testing import last_code
+from tests.support.users import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +97,7 @@ def test_right_code_signs_in_a_new_user_and_rotates_the_session(client):
 
 
 def test_known_number_signs_in_its_existing_user(client):
-    user = get_user_model().objects.create_user("alice")
+    user = make_user("alice")
     PhoneIdentity.objects.create(user=user, phone_number=PHONE)
     start(client)
     client.post(VERIFY, {"code": last_code(PHONE)})
@@ -103,7 +106,7 @@ def test_known_number_signs_in_its_existing_user(client):
 
 
 def test_inactive_user_is_refused(client):
-    user = get_user_model().objects.create_user("bob", is_active=False)
+    user = make_user("bob", is_active=False)
     PhoneIdentity.objects.create(user=user, phone_number=PHONE)
     start(client)
     response = client.post(VERIFY, {"code": last_code(PHONE)})
@@ -273,7 +276,7 @@ class TestSignupOff:
         assert not get_user_model().objects.exists()
 
     def test_known_number_still_gets_a_code(self, client):
-        user = get_user_model().objects.create_user("carol")
+        user = make_user("carol")
         PhoneIdentity.objects.create(user=user, phone_number=PHONE)
         start(client)
         assert len(sms.outbox) == 1
@@ -281,7 +284,7 @@ class TestSignupOff:
         assert str(client.session[SESSION_KEY]) == str(user.pk)
 
     def test_known_and_unknown_numbers_get_identical_responses(self, client):
-        user = get_user_model().objects.create_user("dave")
+        user = make_user("dave")
         PhoneIdentity.objects.create(user=user, phone_number="+447911123999")
         known = start(client, "+447911123999")
         unknown = start(client.__class__(), PHONE)
@@ -311,3 +314,13 @@ def test_failing_resend_keeps_the_person_on_the_code_page(client, settings):
     assert "We could not send the code just now" in response.content.decode()
     retry = client.post(VERIFY, {"code": "123456"})
     assert "We could not send this code" in retry.content.decode()
+
+
+def test_webotp_js_is_served_and_does_what_the_page_relies_on():
+    source = Path(finders.find("django_webotp/webotp.js")).read_text(encoding="utf-8")
+    assert "'OTPCredential' in window" in source.replace('"', "'")
+    assert 'transport: ["sms"]' in source
+    assert "requestSubmit" in source
+    assert "controller.abort()" in source
+    assert source.lstrip().startswith("/*") and "(function () {" in source  # no globals leaked
+    assert finders.find("django_webotp/webotp.css")

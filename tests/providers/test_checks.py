@@ -23,7 +23,7 @@ HINT = "See the README's Going live section for each provider's settings."
 def production(settings):
     """A site that passes every other check with DEBUG off (as pytest-django runs tests)."""
     settings.DEBUG = False
-    settings.ROOT_URLCONF = "tests.urls_without_dev"
+    settings.ROOT_URLCONF = "tests.project.urls_without_dev"
     settings.WEBOTP_DOMAIN = "example.com"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}
 

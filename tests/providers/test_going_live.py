@@ -14,7 +14,7 @@ from .conftest import SECRETS
 
 TO = "+447911123456"  # a number the sign-in form accepts as a real mobile
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.providers.urls")]
+pytestmark = pytest.mark.django_db
 
 SECRET = SECRETS["webhook_secret"]
 

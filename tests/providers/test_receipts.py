@@ -5,7 +5,6 @@ import sys
 import time
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 from django.urls import reverse
 from twilio.request_validator import RequestValidator
@@ -13,11 +12,12 @@ from vonage_http_client import Auth
 
 from django_webotp.models import Challenge, DeliveryEvent, DeliveryStatus, Status
 from django_webotp.sms.backends.webhook import sign
+from tests.support.users import make_user
 
 from .conftest import SECRETS
 from .payloads import ACCOUNT_SID, MESSAGE_SID, TO, VONAGE_ID
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.providers.urls")]
+pytestmark = pytest.mark.django_db
 
 TOKEN = SECRETS["twilio_token"]
 VONAGE_SIGNATURE = SECRETS["vonage_signature"]
@@ -400,7 +400,7 @@ def test_admin_shows_the_delivery_timeline_read_only(client, twilio_challenge):
     provider = Client()
     post_twilio(provider, twilio_fields("sent"))
     post_twilio(provider, twilio_fields("undelivered", ErrorCode="30005"))
-    admin = get_user_model().objects.create_superuser("admin", "admin@example.com", "pw")
+    admin = make_user("admin", password="pw", is_staff=True, is_superuser=True)
     client.force_login(admin)
 
     response = client.get(

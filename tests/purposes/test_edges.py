@@ -46,13 +46,11 @@ def test_a_session_naming_no_real_challenge_has_no_confirmation(alice):
     assert confirm.verify(request, action, "123456").verdict is None
 
 
-@pytest.mark.urls("tests.purposes.urls")
 def test_the_confirm_decorator_sends_signed_out_visitors_to_log_in(client):
     assert client.get("/delete-account/").content == b"are you sure?"
     assert client.post("/delete-account/")["Location"] == "/login/?next=/delete-account/"
 
 
-@pytest.mark.urls("tests.purposes.urls")
 def test_the_confirm_decorator_alone_guards_a_view(client, alice):
     finish_two_factor(client)
     page = client.post("/delete-account/")

@@ -13,8 +13,6 @@ from django_webotp.two_factor import State, get_state, two_factor_required
 
 from .conftest import TWO_FACTOR, finish_two_factor, password_login
 
-pytestmark = pytest.mark.urls("tests.purposes.urls")
-
 
 @pytest.mark.parametrize("url", ["/async-protected/", "/class-protected/"])
 def test_marked_views_send_a_partial_session_to_the_code_page(client, alice, url):

@@ -1,12 +1,16 @@
-"""The example's URLs plus views marked in each way the two-step check can be applied."""
+"""The test site: a home page, an account page, a page behind two-step verification, a payment
+behind a confirmation code, Django's password sign-in, the admin, and django-webotp's URLs."""
 
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
-from django.urls import path
+from django.urls import include, path
 from django.views import View
 
 from django_webotp import confirm
 from django_webotp.two_factor import TwoFactorRequiredMixin, two_factor_required
-from example_project.urls import urlpatterns as example_urlpatterns
+
+from . import views
 
 
 @two_factor_required
@@ -31,9 +35,24 @@ def delete_account(request):
 
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("account/", views.account, name="account"),
+    path("account/password/", views.set_password, name="set_password"),
+    path("protected/", views.protected, name="protected"),
+    path("pay/", views.pay, name="pay"),
+    path("logout/", views.logout_view, name="logout"),
     path("delete-account/", delete_account),
     path("async-protected/", async_protected),
     path("protected-elsewhere/", protected_elsewhere),
     path("class-protected/", ProtectedView.as_view()),
-    *example_urlpatterns,
+    path("login/", include("django_webotp.urls")),
+    path("api/webotp/", include("django_webotp.api.urls")),
+    path("sms/receipts/", include("django_webotp.receipts.urls")),
+    path(
+        "password-login/",
+        auth_views.LoginView.as_view(template_name="password_login.html"),
+        name="password_login",
+    ),
+    path("admin/", admin.site.urls),
+    path("dev/", include("django_webotp.dev.urls")),
 ]
