@@ -1,7 +1,8 @@
-"""Settings of the tests' own site (tests/project/), with the database and cache picked by
-environment, so the suite runs from the sdist, without the example project.
+"""Settings of the tests' own site (tests/project/), with the database, cache and user model picked
+by environment, so the suite runs from the sdist, without the example project.
 
 WEBOTP_TEST_DB=postgres runs against PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth).
+WEBOTP_TEST_USER_MODEL=project.EmailUser (or project.UUIDUser) runs under a custom user model.
 """
 
 import os
@@ -73,6 +74,7 @@ else:
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+AUTH_USER_MODEL = os.environ.get("WEBOTP_TEST_USER_MODEL") or "auth.User"
 AUTHENTICATION_BACKENDS = [
     "django_webotp.backends.PhoneOTPBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -5,7 +5,6 @@ import statistics
 import time
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
@@ -14,6 +13,7 @@ from django_webotp.abuse import budgets
 from django_webotp.abuse.ratelimits import parse_rates, split_rate
 from django_webotp.conf import webotp_settings
 from django_webotp.models import Challenge, PhoneIdentity
+from tests.support.users import make_user
 
 pytestmark = pytest.mark.django_db
 LOGIN = reverse("webotp:login")
@@ -214,7 +214,7 @@ def test_start_reveals_nothing_about_accounts_when_signup_is_off(settings, no_ra
     settings.WEBOTP_SIGNUP = False
     settings.WEBOTP_SMS_BUDGETS = {}
     known = "+447400111111"
-    PhoneIdentity.objects.create(user=get_user_model().objects.create_user("k"), phone_number=known)
+    PhoneIdentity.objects.create(user=make_user("k"), phone_number=known)
     known_response, unknown_response = ask(Client(), known), ask(Client(), "+447400222222")
     assert _shape(known_response) == _shape(unknown_response)
     # The code pages read the same too, apart from the number the person typed.

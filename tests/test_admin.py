@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from django_webotp.models import Challenge, PhoneIdentity, Status
+from tests.support.users import make_user
 
 pytestmark = pytest.mark.django_db
 PHONE = "+447911123456"
@@ -49,8 +50,8 @@ def test_challenge_detail_is_read_only_and_codeless(admin_client, challenge):
     assert admin_client.get(reverse("admin:django_webotp_challenge_add")).status_code == 403
 
 
-def test_identities_are_searchable_by_phone_and_username(admin_client, django_user_model):
-    user = django_user_model.objects.create_user("frank")
+def test_identities_are_searchable_by_phone_and_username(admin_client):
+    user = make_user("frank")
     PhoneIdentity.objects.create(user=user, phone_number=PHONE)
     url = reverse("admin:django_webotp_phoneidentity_changelist")
     assert admin_client.get(url, {"q": "frank"}).context["cl"].result_count == 1
@@ -86,8 +87,8 @@ def test_dashboard_shows_daily_totals_destinations_and_locked_numbers(admin_clie
     assert "+33612345678" in response.content.decode()
 
 
-def test_dashboard_needs_view_permission(client, django_user_model):
-    staff = django_user_model.objects.create_user("staff", password="pw", is_staff=True)
+def test_dashboard_needs_view_permission(client):
+    staff = make_user("staff", password="pw", is_staff=True)
     client.force_login(staff)
     response = client.get(reverse("admin:django_webotp_challenge_dashboard"))
     assert response.status_code == 403

@@ -1,10 +1,10 @@
 """A failed delivery is visible to operators in the admin: listed, filterable, with its reason."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from django_webotp.models import Challenge
+from tests.support.users import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,7 @@ PHONE = "+447911123456"
 
 @pytest.fixture
 def operator(client):
-    user = get_user_model().objects.create_superuser("operator", "op@example.com", "pw")
+    user = make_user("operator", password="pw", is_staff=True, is_superuser=True)
     client.force_login(user)
     return client
 

@@ -9,7 +9,6 @@ import re
 import threading
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import translation
@@ -20,6 +19,7 @@ from django_webotp.exceptions import SmsDeliveryError
 from django_webotp.models import Challenge, DeliveryStatus, PhoneIdentity
 from django_webotp.sms.backends.base import BaseSmsBackend
 from django_webotp.testing import last_code
+from tests.support.users import make_user
 
 if TASKS_PACKAGE == "django.tasks":
     from django.tasks import task_backends
@@ -320,7 +320,7 @@ class TestSignupOff:
     def test_known_and_unknown_numbers_show_the_same_code_page(
         self, client, queue, django_capture_on_commit_callbacks
     ):
-        user = get_user_model().objects.create_user("erin")
+        user = make_user("erin")
         PhoneIdentity.objects.create(user=user, phone_number="+447911123999")
         known, unknown = client, client.__class__()
         start(known, "+447911123999", capture=django_capture_on_commit_callbacks)

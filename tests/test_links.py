@@ -9,7 +9,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django_webotp.delivery.compose import render_body
 from django_webotp.models import Challenge, PhoneIdentity, Purpose
 from django_webotp.sms_format import parse_origin_bound_message, sms_segments
 from django_webotp.testing import last_code, last_link
+from tests.support.users import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -415,7 +416,7 @@ def test_link_posts_count_towards_the_verify_rate_limit(client, settings):
 
 
 def test_an_inactive_user_is_refused(client):
-    user = get_user_model().objects.create(username="inactive", is_active=False)
+    user = make_user("inactive", is_active=False)
     PhoneIdentity.objects.create(user=user, phone_number=PHONE)
     start(client)
     path, code = link_parts()

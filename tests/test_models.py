@@ -7,6 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from django_webotp.models import Challenge, DeliveryStatus, PhoneIdentity, Status, Verdict
+from tests.support.users import make_user
 
 pytestmark = pytest.mark.django_db
 PHONE = "+447911123456"
@@ -128,8 +129,8 @@ def test_with_status_rejects_unknown_names():
         Challenge.objects.with_status("nope")
 
 
-def test_str_methods(django_user_model):
+def test_str_methods():
     challenge = issue()
     assert str(challenge) == f"Sign-in {PHONE} (Pending)"
-    user = django_user_model.objects.create_user("erin")
+    user = make_user("erin")
     assert str(PhoneIdentity.objects.create(user=user, phone_number=PHONE)) == PHONE

@@ -5,6 +5,7 @@ import pytest
 from django_webotp import sms
 from django_webotp.models import Challenge, DeliveryStatus, PhoneIdentity
 from django_webotp.testing import last_code
+from tests.support.users import make_user
 
 from .conftest import PHONE
 
@@ -141,11 +142,9 @@ def test_a_provider_failure_is_424_and_leaves_no_challenge_to_verify(api, settin
     assert api.status().json()["error"] == "no_challenge"
 
 
-def test_an_unknown_number_looks_the_same_while_signup_is_off(
-    api, other_api, settings, django_user_model
-):
+def test_an_unknown_number_looks_the_same_while_signup_is_off(api, other_api, settings):
     settings.WEBOTP_SIGNUP = False
-    user = django_user_model.objects.create(username="known")
+    user = make_user("known")
     PhoneIdentity.objects.create(user=user, phone_number="+447400123457")
     unknown, known = api.start(), other_api.start("+447400123457")
     assert unknown.status_code == known.status_code == 202

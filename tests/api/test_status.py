@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_webotp.models import Challenge, DeliveryStatus
 from django_webotp.receipts.apply import Receipt, record
 from django_webotp.testing import last_code
+from tests.support.users import make_user
 
 from .conftest import PHONE
 
@@ -87,12 +88,12 @@ def test_carrier_receipts_show_while_signup_is_on(api, status):
 
 
 @pytest.mark.parametrize("status", ["delivered", "undelivered"])
-def test_carrier_receipts_are_hidden_while_signup_is_off(api, settings, django_user_model, status):
+def test_carrier_receipts_are_hidden_while_signup_is_off(api, settings, status):
     """Unknown numbers get no SMS then, so no receipt: showing one would tell the two apart."""
     from django_webotp.models import PhoneIdentity
 
     settings.WEBOTP_SIGNUP = False
-    user = django_user_model.objects.create(username="known")
+    user = make_user("known")
     PhoneIdentity.objects.create(user=user, phone_number=PHONE)
     api.start()
     receipt(status)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from django_webotp.models import Challenge, DeliveryStatus, PhoneIdentity
 from django_webotp.testing import last_code
+from tests.support.users import make_user
 
 from .conftest import PHONE
 
@@ -149,8 +150,8 @@ def test_a_code_whose_sms_failed_is_undelivered(api):
     assert api.verify(last_code(PHONE)).json()["error"] == "undelivered"
 
 
-def test_an_inactive_account_is_account_unavailable(api, django_user_model):
-    user = django_user_model.objects.create(username="gone", is_active=False)
+def test_an_inactive_account_is_account_unavailable(api):
+    user = make_user("gone", is_active=False)
     PhoneIdentity.objects.create(user=user, phone_number=PHONE)
     api.start()
     response = api.verify(last_code(PHONE))

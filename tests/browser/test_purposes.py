@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from django_webotp.models import Challenge, PhoneIdentity, Purpose
 from django_webotp.sms_format import parse_origin_bound_message
 from django_webotp.testing import last_code, last_message
+from tests.support.users import PASSWORD, make_user
 
 from .support import PHONE_VIEWPORT, screenshot, start_sign_in
 from .test_pages import serious_violations
@@ -19,12 +19,11 @@ pytestmark = pytest.mark.browser
 
 PHONE = "+447400123456"
 NEW_PHONE = "+447400111222"
-PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture
 def alice(transactional_db):
-    user = get_user_model().objects.create_user("alice", password=PASSWORD)
+    user = make_user("alice", password=PASSWORD)
     PhoneIdentity.objects.create(user=user, phone_number=PHONE)
     return user
 

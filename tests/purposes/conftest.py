@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from django_webotp.models import PhoneIdentity
 from django_webotp.testing import last_code
+from tests.support.users import PASSWORD, make_user
 
-PASSWORD = "correct-horse-battery-staple"
 PHONE = "+447400123456"  # alice's
 OTHER_PHONE = "+447400654321"  # bob's
 NEW_PHONE = "+447400111222"  # nobody's
@@ -21,23 +21,23 @@ PROTECTED = "/protected/"
 
 
 @pytest.fixture
-def alice(django_user_model):
-    user = django_user_model.objects.create_user("alice", password=PASSWORD)
+def alice(db):
+    user = make_user("alice", password=PASSWORD)
     PhoneIdentity.objects.create(user=user, phone_number=PHONE)
     return user
 
 
 @pytest.fixture
-def bob(django_user_model):
-    user = django_user_model.objects.create_user("bob", password=PASSWORD)
+def bob(db):
+    user = make_user("bob", password=PASSWORD)
     PhoneIdentity.objects.create(user=user, phone_number=OTHER_PHONE)
     return user
 
 
 @pytest.fixture
-def carol(django_user_model):
+def carol(db):
     """An account with a password and no phone number."""
-    return django_user_model.objects.create_user("carol", password=PASSWORD)
+    return make_user("carol", password=PASSWORD)
 
 
 def password_login(client: Client, username: str = "alice") -> None:
