@@ -13,8 +13,7 @@ from django_webotp.checks import check_settings
 from django_webotp.models import Challenge
 from django_webotp.sms_format import OriginBoundCode, parse_origin_bound_message, sms_segments
 from django_webotp.testing import last_code, last_message
-
-from .test_sms_format_trailing import chrome_reads
+from tests.support.readers import chrome_reads
 
 pytestmark = pytest.mark.django_db
 

@@ -24,8 +24,9 @@ from django_webotp.delivery.compose import render_body
 from django_webotp.models import Challenge
 from django_webotp.sms_format import build_message, is_gsm7, sms_segments
 from django_webotp.testing import last_code
-from tests.api.conftest import Api
+from tests.support.api import Api
 from tests.support.catalogs import assert_compiled, assert_complete, catalog_id
+from tests.support.codes import wrong_code
 
 PHONE = "+447911123456"
 LOGIN = reverse("webotp:login")
@@ -114,7 +115,7 @@ def test_the_code_page_and_its_errors_in_spanish(es):
     assert re.search(r"\(disponible en \d+ segundos\)", page)
     assert "Usar otro número" in page
 
-    wrong = "000000" if last_code(PHONE) != "000000" else "111111"
+    wrong = wrong_code(last_code(PHONE))
     response = es.post(VERIFY, {"code": wrong})
     assert response.status_code == 400
     assert "Ese código no es correcto. Te quedan 4 intentos." in text(response)
@@ -232,7 +233,7 @@ def test_the_api_error_messages_in_spanish(api_es):
         "Ingresa un número de teléfono válido, con el código de país (por ejemplo, +52)."
     )
     api_es.start(PHONE)
-    wrong = "000000" if last_code(PHONE) != "000000" else "111111"
+    wrong = wrong_code(last_code(PHONE))
     response = api_es.verify(wrong)
     assert response.json()["message"] == "Ese código no es correcto. Te quedan 4 intentos."
     response = api_es.resend()

@@ -5,9 +5,8 @@ import pytest
 from django_webotp import sms
 from django_webotp.models import Challenge, DeliveryStatus, PhoneIdentity
 from django_webotp.testing import last_code
+from tests.support.api import PHONE
 from tests.support.users import make_user
-
-from .conftest import PHONE
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +133,7 @@ def test_an_sms_budget_is_rate_limited_too(api, settings):
 
 
 def test_a_provider_failure_is_424_and_leaves_no_challenge_to_verify(api, settings):
-    settings.WEBOTP_SMS_BACKEND = "tests.failing_backend.SmsBackend"
+    settings.WEBOTP_SMS_BACKEND = "tests.support.sms_backends.SmsBackend"
     response = api.start()
     assert response.status_code == 424
     assert response.json()["error"] == "delivery_failed"

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django_webotp.models import Challenge, DeliveryStatus
 from django_webotp.receipts.apply import Receipt, record
 from django_webotp.testing import last_code
+from tests.support.api import PHONE
+from tests.support.codes import wrong_code
 from tests.support.users import make_user
-
-from .conftest import PHONE
 
 pytestmark = pytest.mark.django_db
 
@@ -52,9 +52,9 @@ def test_the_clock_counts_down(api):
 def test_wrong_codes_lower_attempts_left_then_lock(api, settings):
     settings.WEBOTP_MAX_ATTEMPTS = 2
     api.start()
-    api.verify("000000" if last_code(PHONE) != "000000" else "111111")
+    api.verify(wrong_code(last_code(PHONE)))
     assert api.status().json()["attempts_left"] == 1
-    api.verify("000000" if last_code(PHONE) != "000000" else "111111")
+    api.verify(wrong_code(last_code(PHONE)))
     assert api.status().json()["state"] == "locked"
 
 

@@ -11,16 +11,6 @@ import pytest
 
 from .server import ProviderServer
 
-# Made-up credentials: every test checks they never reach a log line or an exception's text.
-SECRETS = {
-    "twilio_token": "twilio-auth-token-0123456789abcdef",
-    "twilio_api_secret": "twilio-api-secret-0123456789abcdef",
-    "vonage_secret": "vonage-api-secret-0123",
-    "vonage_signature": "vonage-signature-secret-0123456789abcdef",
-    "webhook_secret": "webhook-secret-0123456789abcdef0123456789",
-    "aws_secret": "aws-secret-access-key-0123456789abcdef",
-}
-
 
 @pytest.fixture(scope="session")
 def tls_files(tmp_path_factory):
@@ -117,12 +107,3 @@ def all_logs(caplog):
     """Every log record at DEBUG and up, SDKs' included, to search for leaked secrets."""
     caplog.set_level(logging.DEBUG)
     return caplog
-
-
-def assert_no_secret(text: str) -> None:
-    import base64
-
-    for secret in SECRETS.values():
-        assert secret not in text
-    basic = base64.b64encode(f"vonage-key:{SECRETS['vonage_secret']}".encode()).decode()
-    assert basic not in text

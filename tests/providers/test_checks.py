@@ -7,8 +7,7 @@ from django.core.checks import Error
 from django.test import override_settings
 
 from django_webotp.checks import check_settings
-
-from .conftest import SECRETS
+from tests.support.providers import SECRETS
 
 TWILIO = "django_webotp.sms.backends.twilio.SmsBackend"
 SNS = "django_webotp.sms.backends.sns.SmsBackend"

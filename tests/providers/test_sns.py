@@ -13,8 +13,8 @@ from moto.sns.models import sns_backends
 from django_webotp.exceptions import SmsDeliveryError
 from django_webotp.sms import SmsMessage, get_connection
 from django_webotp.sms.backends.sns import SmsBackend
+from tests.support.providers import SECRETS, assert_no_secret
 
-from .conftest import SECRETS, assert_no_secret
 from .payloads import BODY, TO, sns_error, sns_published
 
 REGION = "eu-west-1"

@@ -12,8 +12,8 @@ from django.test import override_settings
 from django_webotp.exceptions import SmsDeliveryError
 from django_webotp.sms import SmsMessage, get_connection
 from django_webotp.sms.backends.twilio import SmsBackend
+from tests.support.providers import SECRETS, assert_no_secret
 
-from .conftest import SECRETS, assert_no_secret
 from .payloads import (
     ACCOUNT_SID,
     API_KEY,

@@ -11,8 +11,8 @@ from django.test import override_settings
 from django_webotp.exceptions import SmsDeliveryError
 from django_webotp.sms import SmsMessage, get_connection
 from django_webotp.sms.backends.vonage import SmsBackend
+from tests.support.providers import SECRETS, assert_no_secret
 
-from .conftest import SECRETS, assert_no_secret
 from .payloads import BODY, TO, VONAGE_ID, vonage_refused, vonage_sent
 
 KEY = "vonage-key"
