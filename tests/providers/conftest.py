@@ -9,6 +9,8 @@ import socket
 
 import pytest
 
+from tests.support.providers import SECRETS
+
 from .server import ProviderServer
 
 
@@ -107,3 +109,17 @@ def all_logs(caplog):
     """Every log record at DEBUG and up, SDKs' included, to search for leaked secrets."""
     caplog.set_level(logging.DEBUG)
     return caplog
+
+
+@pytest.fixture
+def aws_environment(monkeypatch, tmp_path):
+    """Made-up credentials, no shared config files, and no instance-metadata lookups."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRETS["aws_secret"])
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_REGION", "AWS_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", raising=False)
+    monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", raising=False)
