@@ -21,6 +21,7 @@ example_project = pytest.importorskip(
 )
 
 EXAMPLE = Path(example_project.__file__).parent
+ROOT = EXAMPLE.parent  # where the example's manage.py is
 CATALOGS = sorted(EXAMPLE.glob("locale/*/LC_MESSAGES/django.po"))
 PHONE = "+447911123456"
 
@@ -107,7 +108,12 @@ def test_settings_module_can_be_extended():
 def test_manage_py_check_passes_for_the_example():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "example_project.settings"}
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], capture_output=True, text=True, env=env, check=False
+        [sys.executable, "manage.py", "check"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
@@ -121,6 +127,7 @@ def test_the_example_needs_no_new_migration():
         capture_output=True,
         text=True,
         env=env,
+        cwd=ROOT,
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
