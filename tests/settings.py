@@ -86,6 +86,7 @@ LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "project" / "locale"]  # the site's own pages; the app brings its own
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
