@@ -5,7 +5,7 @@
 A fully signed-in session (second step done) asks for the home page, with
 WEBOTP_TWO_FACTOR_REQUIRED off and on. No database: the session lives in the cache and the user
 is a stand-in, as the middleware reads only the session for such a request (the test
-tests/purposes/test_marking.py::test_the_middleware_costs_a_signed_in_session_no_query proves
+tests/test_decorators.py::test_the_middleware_costs_a_signed_in_session_no_query proves
 it adds no query). Prints microseconds per request; never fails.
 """
 

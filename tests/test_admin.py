@@ -1,9 +1,12 @@
-"""The admin pages render, filter by status, search by phone, and never show a code."""
+"""The admin pages render, filter by status and purpose, search by phone, never show a code, and
+show operators why a delivery failed and what a confirmation confirmed."""
 
 import pytest
 from django.urls import reverse
 
-from django_webotp.models import Challenge, PhoneIdentity, Status
+from django_webotp.models import Challenge, PhoneIdentity, Purpose, Status
+from tests.support.codes import wrong_code
+from tests.support.users import make_user
 
 pytestmark = pytest.mark.django_db
 PHONE = "+447911123456"
@@ -49,8 +52,8 @@ def test_challenge_detail_is_read_only_and_codeless(admin_client, challenge):
     assert admin_client.get(reverse("admin:django_webotp_challenge_add")).status_code == 403
 
 
-def test_identities_are_searchable_by_phone_and_username(admin_client, django_user_model):
-    user = django_user_model.objects.create_user("frank")
+def test_identities_are_searchable_by_phone_and_username(admin_client):
+    user = make_user("frank")
     PhoneIdentity.objects.create(user=user, phone_number=PHONE)
     url = reverse("admin:django_webotp_phoneidentity_changelist")
     assert admin_client.get(url, {"q": "frank"}).context["cl"].result_count == 1
@@ -71,7 +74,7 @@ def test_dashboard_shows_daily_totals_destinations_and_locked_numbers(admin_clie
         "+33612345678", "login", ttl=300, max_attempts=1, code_length=6
     )
     locked.mark_sent("id-2")
-    locked.verify("000000" if locked.make_code() != "000000" else "111111")
+    locked.verify(wrong_code(locked.make_code()))
     changelist = admin_client.get(reverse("admin:django_webotp_challenge_changelist"))
     dashboard_url = reverse("admin:django_webotp_challenge_dashboard")
     assert dashboard_url in changelist.content.decode()
@@ -86,8 +89,68 @@ def test_dashboard_shows_daily_totals_destinations_and_locked_numbers(admin_clie
     assert "+33612345678" in response.content.decode()
 
 
-def test_dashboard_needs_view_permission(client, django_user_model):
-    staff = django_user_model.objects.create_user("staff", password="pw", is_staff=True)
+def test_dashboard_needs_view_permission(client):
+    staff = make_user("staff", password="pw", is_staff=True)
     client.force_login(staff)
     response = client.get(reverse("admin:django_webotp_challenge_dashboard"))
     assert response.status_code == 403
+
+
+# --- failed deliveries ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def operator(client):
+    user = make_user("operator", password="pw", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def failed_and_sent(client, settings):
+    client.post(reverse("webotp:login"), {"phone_number": "+447911123001"})
+    settings.WEBOTP_SMS_BACKEND = "tests.support.sms_backends.SmsBackend"
+    client.post(reverse("webotp:login"), {"phone_number": PHONE})
+    return Challenge.objects.get(phone_number=PHONE)
+
+
+def test_the_list_filters_failed_deliveries(operator, failed_and_sent):
+    url = reverse("admin:django_webotp_challenge_changelist")
+    page = operator.get(url, {"status": "failed"}).content.decode()
+    assert PHONE in page
+    assert "+447911123001" not in page
+    assert "Delivery failed" in page  # the computed status column
+
+    everything = operator.get(url).content.decode()
+    assert "+447911123001" in everything
+
+
+def test_the_challenge_page_shows_why_it_failed(operator, failed_and_sent):
+    url = reverse("admin:django_webotp_challenge_change", args=[failed_and_sent.pk])
+    page = operator.get(url).content.decode()
+    assert "timeout: provider timed out" in page
+    assert "Failed" in page
+
+
+# --- purposes ---------------------------------------------------------------------------------
+
+
+def test_the_admin_shows_the_confirmed_action(admin_client):
+    challenge = Challenge.objects.issue(
+        PHONE,
+        Purpose.CONFIRM,
+        ttl=300,
+        max_attempts=5,
+        code_length=6,
+        action_digest="ab" * 32,
+        action_description="payment of €20.00 to Acme",
+    )
+    page = admin_client.get(reverse("admin:django_webotp_challenge_change", args=[challenge.pk]))
+    html = page.content.decode()
+    assert "payment of €20.00 to Acme" in html
+    assert "ab" * 32 not in html
+    assert challenge.make_code() not in html
+    listed = admin_client.get(
+        reverse("admin:django_webotp_challenge_changelist"), {"purpose": "confirm"}
+    )
+    assert "Action confirmation" in listed.content.decode()

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from django_webotp.backends import PhoneOTPBackend, create_user, signup
 from django_webotp.models import Challenge, PhoneIdentity
+from tests.support.users import make_user
 
 pytestmark = pytest.mark.django_db
 PHONE = "+447911123456"
@@ -46,27 +47,25 @@ def test_no_signup_when_it_is_off(settings):
     assert authenticate(None, webotp_challenge=consumed()) is None
 
 
-def test_default_create_user_avoids_a_taken_username(django_user_model):
-    django_user_model.objects.create_user(PHONE)
+def test_default_create_user_avoids_a_taken_username():
+    make_user(PHONE)
     user = create_user(PHONE)
     assert user.get_username().startswith(PHONE + "-")
     assert not user.has_usable_password()
 
 
 def test_signup_race_returns_the_winner_and_leaves_no_orphan_user(django_user_model):
-    winner = django_user_model.objects.create_user("winner")
+    winner = make_user("winner")
     PhoneIdentity.objects.create(user=winner, phone_number=PHONE)  # the other request won
     assert signup(PHONE) == winner
     assert list(django_user_model.objects.all()) == [winner]  # our new user was rolled back
 
 
-def test_custom_create_user_setting(settings, django_user_model):
+def test_custom_create_user_setting(settings):
     settings.WEBOTP_CREATE_USER = "tests.test_backends.make_named_user"
     user = authenticate(None, webotp_challenge=consumed())
     assert user.get_username() == "custom-" + PHONE[-4:]
 
 
 def make_named_user(phone_number):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.create_user("custom-" + phone_number[-4:])
+    return make_user("custom-" + phone_number[-4:])

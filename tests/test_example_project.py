@@ -1,60 +1,133 @@
-"""The example site: home, a page behind login, sign-out, and the bundled static files."""
+"""The example site: home, a page behind login, sign-out, its Spanish pages and its SMS backend.
+
+The example project is not in the sdist: there this module is skipped.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from django.contrib.staticfiles import finders
 from django.urls import reverse
 
+from django_webotp import sms
 from django_webotp.models import PhoneIdentity
+from tests.support.catalogs import assert_compiled, assert_complete, catalog_id
+from tests.support.users import make_user
 
-pytestmark = pytest.mark.django_db
+example_project = pytest.importorskip(
+    "example_project", reason="the example project is not here (an sdist ships without it)"
+)
+
+EXAMPLE = Path(example_project.__file__).parent
+ROOT = EXAMPLE.parent  # where the example's manage.py is
+CATALOGS = sorted(EXAMPLE.glob("locale/*/LC_MESSAGES/django.po"))
+PHONE = "+447911123456"
 
 
+@pytest.fixture
+def example_site(settings):
+    """The example's URLs, templates and catalogs, on the test database."""
+    settings.ROOT_URLCONF = "example_project.urls"
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [EXAMPLE / "templates"]}]
+    settings.LOCALE_PATHS = [EXAMPLE / "locale"]
+
+
+pytestmark = pytest.mark.usefixtures("example_site")
+
+
+@pytest.mark.django_db
 def test_home_says_nobody_is_signed_in(client):
     html = client.get("/").content.decode()
     assert "You are not signed in." in html
     assert reverse("webotp:login") in html
 
 
-def test_signed_in_pages_and_sign_out(client, django_user_model):
-    user = django_user_model.objects.create_user("grace")
-    PhoneIdentity.objects.create(user=user, phone_number="+447911123456")
+@pytest.mark.django_db
+def test_signed_in_pages_and_sign_out(client):
+    user = make_user(username="grace")
+    PhoneIdentity.objects.create(user=user, phone_number=PHONE)
     client.force_login(user)
-    assert "Signed in as <strong>grace</strong>" in client.get("/").content.decode()
+    assert (
+        f"Signed in as <strong>{user.get_username()}</strong>" in client.get("/").content.decode()
+    )
     account = client.get("/account/").content.decode()
-    assert "+447911123456" in account
+    assert PHONE in account
     assert client.get("/logout/").status_code == 405
     client.post("/logout/")
     assert "You are not signed in." in client.get("/").content.decode()
 
 
-def test_webotp_js_is_served_and_does_what_the_page_relies_on():
-    from pathlib import Path
+@pytest.mark.django_db
+def test_the_example_site_in_spanish(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "es"
+    page = client.get(reverse("home")).content.decode()
+    assert "No has iniciado sesión." in page
+    assert "Inicia sesión con tu teléfono" in page
+    assert "Cuenta" in page
 
-    source = Path(finders.find("django_webotp/webotp.js")).read_text(encoding="utf-8")
-    assert "'OTPCredential' in window" in source.replace('"', "'")
-    assert 'transport: ["sms"]' in source
-    assert "requestSubmit" in source
-    assert "controller.abort()" in source
-    assert source.lstrip().startswith("/*") and "(function () {" in source  # no globals leaked
-    assert finders.find("django_webotp/webotp.css")
+
+def test_every_language_the_example_offers_has_a_catalog():
+    from example_project import settings as example_settings
+
+    for code, _name in example_settings.LANGUAGES:
+        if code != "en":
+            assert (EXAMPLE / f"locale/{code}/LC_MESSAGES/django.po").exists()
+    assert CATALOGS
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=catalog_id)
+def test_every_message_is_translated_and_none_is_fuzzy(path):
+    assert_complete(path)
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=catalog_id)
+def test_the_compiled_catalog_matches_its_source(path):
+    assert_compiled(path)
+
+
+def test_the_example_backend_writes_a_file_and_prints(tmp_path, capsys):
+    from example_project.sms_backend import SmsBackend
+
+    message = sms.SmsMessage(to=PHONE, body="123456\n\n@localhost #123456")
+    assert SmsBackend(file_path=tmp_path).send_messages([message]) == 1
+
+    assert f"SMS to {PHONE}" in capsys.readouterr().out
+    (path,) = tmp_path.iterdir()
+    assert path.read_text().endswith("\n\n123456\n\n@localhost #123456")
 
 
 def test_settings_module_can_be_extended():
-    import importlib
+    from example_project import settings as example_settings
 
-    module = importlib.import_module("tests.settings")
-    assert module.ROOT_URLCONF == "example_project.urls"
-    assert "django_webotp" in module.INSTALLED_APPS
+    assert example_settings.ROOT_URLCONF == "example_project.urls"
+    assert "django_webotp" in example_settings.INSTALLED_APPS
 
 
-def test_manage_py_check_passes_for_the_example(tmp_path):
-    import os
-    import subprocess
-    import sys
-
+def test_manage_py_check_passes_for_the_example():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "example_project.settings"}
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], capture_output=True, text=True, env=env, check=False
+        [sys.executable, "manage.py", "check"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_example_needs_no_new_migration():
+    """The app's migrations match its models under the example's settings (auth.User)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "example_project.settings"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run", "django_webotp"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

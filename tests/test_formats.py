@@ -13,8 +13,7 @@ from django_webotp.checks import check_settings
 from django_webotp.models import Challenge
 from django_webotp.sms_format import OriginBoundCode, parse_origin_bound_message, sms_segments
 from django_webotp.testing import last_code, last_message
-
-from .test_sms_format_trailing import chrome_reads
+from tests.support.readers import chrome_reads
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +138,7 @@ def test_good_link_base_urls(settings, value):
 
 def test_production_link_base_url_is_https(settings):
     settings.DEBUG = False
-    settings.ROOT_URLCONF = "tests.urls_without_dev"
+    settings.ROOT_URLCONF = "tests.project.urls_without_dev"
     settings.WEBOTP_SMS_BACKEND = "django_webotp.sms.backends.dummy.SmsBackend"
     settings.WEBOTP_DOMAIN = "example.com"
     settings.WEBOTP_LINK_BASE_URL = "http://example.com"

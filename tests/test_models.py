@@ -7,6 +7,8 @@ from django.db import connection
 from django.utils import timezone
 
 from django_webotp.models import Challenge, DeliveryStatus, PhoneIdentity, Status, Verdict
+from tests.support.codes import wrong_code
+from tests.support.users import make_user
 
 pytestmark = pytest.mark.django_db
 PHONE = "+447911123456"
@@ -15,11 +17,6 @@ PHONE = "+447911123456"
 def issue(**kwargs):
     options = {"ttl": 300, "max_attempts": 3, "code_length": 6, **kwargs}
     return Challenge.objects.issue(PHONE, "login", **options)
-
-
-def wrong(challenge):
-    code = challenge.make_code()
-    return str((int(code) + 1) % 10**6).zfill(6)
 
 
 def test_issue_replaces_the_open_challenge():
@@ -53,8 +50,8 @@ def test_verify_uses_the_challenge_once():
 def test_stale_copy_cannot_slip_a_guess_past_the_limit():
     challenge = issue(max_attempts=2)
     stale = Challenge.objects.get(pk=challenge.pk)
-    assert challenge.verify(wrong(challenge)) is Verdict.WRONG
-    assert challenge.verify(wrong(challenge)) is Verdict.LOCKED
+    assert challenge.verify(wrong_code(challenge.make_code())) is Verdict.WRONG
+    assert challenge.verify(wrong_code(challenge.make_code())) is Verdict.LOCKED
     # A request that loaded the row before those two guesses still sees attempts=0 in memory.
     assert stale.attempts == 0
     assert stale.verify(stale.make_code()) is Verdict.LOCKED
@@ -128,8 +125,8 @@ def test_with_status_rejects_unknown_names():
         Challenge.objects.with_status("nope")
 
 
-def test_str_methods(django_user_model):
+def test_str_methods():
     challenge = issue()
     assert str(challenge) == f"Sign-in {PHONE} (Pending)"
-    user = django_user_model.objects.create_user("erin")
+    user = make_user("erin")
     assert str(PhoneIdentity.objects.create(user=user, phone_number=PHONE)) == PHONE

@@ -6,15 +6,13 @@ The same SMS must give its code to three readers:
   ``parse_origin_bound_message`` implements;
 * Chrome's parser: content/browser/sms/sms_parser.cc searches the whole message for
   ``(?:^|\\s)@([a-zA-Z0-9.-]+) #([^#\\s]+)(?: @([a-zA-Z0-9.-]+))?`` (RE2, first match), copied
-  below as CHROME_OTP_REGEX;
+  in tests/support/readers.py;
 * Google Play services' SMS Retriever, which hands the whole message to the app when it holds the
   app's 11-character hash and is at most 140 bytes (one SMS segment), the app then reading the
   code itself.
 """
 
 from __future__ import annotations
-
-import re
 
 import pytest
 
@@ -27,19 +25,11 @@ from django_webotp.sms_format import (
     parse_origin_bound_message,
     sms_segments,
 )
+from tests.support.readers import chrome_reads
 
 # Google's documented example hash (developers.google.com/identity/sms-retriever/verify).
 APP_HASH = "FA+9qCX9VSu"
-CHROME_OTP_REGEX = re.compile(r"(?:^|\s)@([a-zA-Z0-9.-]+) #([^#\s]+)(?: @([a-zA-Z0-9.-]+))?")
 SPEC_TEXT = "747723 is your ExampleCo authentication code.\n\n"
-
-
-def chrome_reads(message: str) -> OriginBoundCode | None:
-    match = CHROME_OTP_REGEX.search(message)
-    if match is None:
-        return None
-    host, code, embedded = match.groups()
-    return OriginBoundCode(host.lower(), code, embedded and embedded.lower())
 
 
 def test_line_with_app_hash():

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_webotp import sms
 from django_webotp.checks import check_settings
 from django_webotp.models import Challenge, DeliveryStatus, Verdict
+from tests.support import signin
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def test_numbers(settings):
 
 
 def start(client, phone=TEST_NUMBER):
-    return client.post(LOGIN, {"phone_number": phone})
+    return signin.start(client, phone)
 
 
 def test_a_test_number_gets_no_sms_and_its_fixed_code_signs_in(client):

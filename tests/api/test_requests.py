@@ -7,8 +7,7 @@ from django.test import Client
 
 from django_webotp import sms
 from django_webotp.models import Challenge
-
-from .conftest import PHONE, check_against_spec
+from tests.support.api import PHONE, check_against_spec
 
 pytestmark = pytest.mark.django_db
 

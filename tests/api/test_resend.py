@@ -8,8 +8,7 @@ from django.utils import timezone
 from django_webotp import signals, sms
 from django_webotp.models import Challenge, DeliveryStatus
 from django_webotp.testing import last_code
-
-from .conftest import PHONE
+from tests.support.api import PHONE
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +80,7 @@ def test_after_a_failed_delivery_resend_is_allowed_at_once(api):
 def test_a_provider_failure_is_424_and_the_failed_challenge_is_remembered(api, settings):
     api.start()
     cooldown_over()
-    settings.WEBOTP_SMS_BACKEND = "tests.failing_backend.SmsBackend"
+    settings.WEBOTP_SMS_BACKEND = "tests.support.sms_backends.SmsBackend"
     response = api.resend()
     assert response.status_code == 424
     assert response.json()["error"] == "delivery_failed"

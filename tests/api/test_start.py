@@ -5,8 +5,8 @@ import pytest
 from django_webotp import sms
 from django_webotp.models import Challenge, DeliveryStatus, PhoneIdentity
 from django_webotp.testing import last_code
-
-from .conftest import PHONE
+from tests.support.api import PHONE
+from tests.support.users import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +133,7 @@ def test_an_sms_budget_is_rate_limited_too(api, settings):
 
 
 def test_a_provider_failure_is_424_and_leaves_no_challenge_to_verify(api, settings):
-    settings.WEBOTP_SMS_BACKEND = "tests.failing_backend.SmsBackend"
+    settings.WEBOTP_SMS_BACKEND = "tests.support.sms_backends.SmsBackend"
     response = api.start()
     assert response.status_code == 424
     assert response.json()["error"] == "delivery_failed"
@@ -141,11 +141,9 @@ def test_a_provider_failure_is_424_and_leaves_no_challenge_to_verify(api, settin
     assert api.status().json()["error"] == "no_challenge"
 
 
-def test_an_unknown_number_looks_the_same_while_signup_is_off(
-    api, other_api, settings, django_user_model
-):
+def test_an_unknown_number_looks_the_same_while_signup_is_off(api, other_api, settings):
     settings.WEBOTP_SIGNUP = False
-    user = django_user_model.objects.create(username="known")
+    user = make_user("known")
     PhoneIdentity.objects.create(user=user, phone_number="+447400123457")
     unknown, known = api.start(), other_api.start("+447400123457")
     assert unknown.status_code == known.status_code == 202

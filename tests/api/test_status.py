@@ -8,8 +8,9 @@ from django.utils import timezone
 from django_webotp.models import Challenge, DeliveryStatus
 from django_webotp.receipts.apply import Receipt, record
 from django_webotp.testing import last_code
-
-from .conftest import PHONE
+from tests.support.api import PHONE
+from tests.support.codes import wrong_code
+from tests.support.users import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +52,9 @@ def test_the_clock_counts_down(api):
 def test_wrong_codes_lower_attempts_left_then_lock(api, settings):
     settings.WEBOTP_MAX_ATTEMPTS = 2
     api.start()
-    api.verify("000000" if last_code(PHONE) != "000000" else "111111")
+    api.verify(wrong_code(last_code(PHONE)))
     assert api.status().json()["attempts_left"] == 1
-    api.verify("000000" if last_code(PHONE) != "000000" else "111111")
+    api.verify(wrong_code(last_code(PHONE)))
     assert api.status().json()["state"] == "locked"
 
 
@@ -87,12 +88,12 @@ def test_carrier_receipts_show_while_signup_is_on(api, status):
 
 
 @pytest.mark.parametrize("status", ["delivered", "undelivered"])
-def test_carrier_receipts_are_hidden_while_signup_is_off(api, settings, django_user_model, status):
+def test_carrier_receipts_are_hidden_while_signup_is_off(api, settings, status):
     """Unknown numbers get no SMS then, so no receipt: showing one would tell the two apart."""
     from django_webotp.models import PhoneIdentity
 
     settings.WEBOTP_SIGNUP = False
-    user = django_user_model.objects.create(username="known")
+    user = make_user("known")
     PhoneIdentity.objects.create(user=user, phone_number=PHONE)
     api.start()
     receipt(status)

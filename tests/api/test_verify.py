@@ -8,14 +8,11 @@ from django.utils import timezone
 
 from django_webotp.models import Challenge, DeliveryStatus, PhoneIdentity
 from django_webotp.testing import last_code
-
-from .conftest import PHONE
+from tests.support.api import PHONE
+from tests.support.codes import wrong_code
+from tests.support.users import make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def wrong(code: str) -> str:
-    return "1" * len(code) if code != "1" * len(code) else "2" * len(code)
 
 
 def test_the_right_code_signs_in_and_answers_where_to_go(api):
@@ -60,7 +57,7 @@ def test_a_code_from_another_browser_does_not_work_here(api, other_api):
 def test_a_wrong_code_says_how_many_attempts_are_left(api):
     api.start()
     code = last_code(PHONE)
-    first = api.verify(wrong(code))
+    first = api.verify(wrong_code(code))
     assert first.status_code == 400
     assert first.json() == {
         "error": "invalid_code",
@@ -68,7 +65,7 @@ def test_a_wrong_code_says_how_many_attempts_are_left(api):
         "field": "code",
         "attempts_left": 4,
     }
-    assert api.verify(wrong(code)).json()["attempts_left"] == 3
+    assert api.verify(wrong_code(code)).json()["attempts_left"] == 3
     assert api.verify(code).status_code == 200
 
 
@@ -104,8 +101,8 @@ def test_too_many_wrong_codes_lock_the_challenge(api, settings):
     settings.WEBOTP_MAX_ATTEMPTS = 2
     api.start()
     code = last_code(PHONE)
-    api.verify(wrong(code))
-    locked = api.verify(wrong(code))
+    api.verify(wrong_code(code))
+    locked = api.verify(wrong_code(code))
     assert locked.json()["error"] == "locked"
     assert locked.json()["attempts_left"] == 0
     response = api.verify(code)
@@ -149,8 +146,8 @@ def test_a_code_whose_sms_failed_is_undelivered(api):
     assert api.verify(last_code(PHONE)).json()["error"] == "undelivered"
 
 
-def test_an_inactive_account_is_account_unavailable(api, django_user_model):
-    user = django_user_model.objects.create(username="gone", is_active=False)
+def test_an_inactive_account_is_account_unavailable(api):
+    user = make_user("gone", is_active=False)
     PhoneIdentity.objects.create(user=user, phone_number=PHONE)
     api.start()
     response = api.verify(last_code(PHONE))
@@ -166,8 +163,8 @@ def test_code_submissions_are_rate_limited_per_ip(api, settings):
     settings.WEBOTP_RATELIMIT_VERIFY_IP = "2/10m"
     api.start()
     code = last_code(PHONE)
-    api.verify(wrong(code))
-    api.verify(wrong(code))
+    api.verify(wrong_code(code))
+    api.verify(wrong_code(code))
     response = api.verify(code)  # even the right code waits
     assert response.status_code == 429
     assert response.json()["error"] == "rate_limited"

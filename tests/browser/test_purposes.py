@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from django_webotp.models import Challenge, PhoneIdentity, Purpose
 from django_webotp.sms_format import parse_origin_bound_message
 from django_webotp.testing import last_code, last_message
+from tests.support.codes import wrong_code
+from tests.support.users import PASSWORD, make_user
 
 from .support import PHONE_VIEWPORT, screenshot, start_sign_in
 from .test_pages import serious_violations
@@ -19,12 +20,11 @@ pytestmark = pytest.mark.browser
 
 PHONE = "+447400123456"
 NEW_PHONE = "+447400111222"
-PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture
 def alice(transactional_db):
-    user = get_user_model().objects.create_user("alice", password=PASSWORD)
+    user = make_user("alice", password=PASSWORD)
     PhoneIdentity.objects.create(user=user, phone_number=PHONE)
     return user
 
@@ -76,7 +76,7 @@ def test_a_typed_wrong_code_then_the_right_one(page, alice):
     page.get_by_role("button", name="Text me a code").click()
     code = last_code(PHONE)
     field = page.get_by_label("Code from the SMS")
-    field.fill("000000" if code != "000000" else "111111")
+    field.fill(wrong_code(code))
     page.get_by_role("button", name="Verify").click()
     field = page.get_by_label("Code from the SMS")
     expect(field).to_have_attribute("aria-invalid", "true")

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from django_webotp.models import Challenge, PhoneIdentity
 from django_webotp.sms_format import parse_origin_bound_message
 from django_webotp.testing import last_code, last_message
+from tests.support.codes import wrong_code
 
 from .support import LOG_JS, session_log, start_sign_in
 
@@ -139,7 +140,7 @@ def test_the_whole_flow_works_without_javascript(new_page):
 
 def test_a_wrong_code_says_how_many_attempts_are_left(page):
     start_sign_in(page, PHONE)
-    wrong = "000000" if last_code(PHONE) != "000000" else "111111"
+    wrong = wrong_code(last_code(PHONE))
     code_field(page).fill(wrong)
     page.get_by_role("button", name="Sign in").click()
 
@@ -163,7 +164,7 @@ def test_a_locked_challenge_refuses_even_the_right_code(page):
     start_sign_in(page, PHONE)
     challenge = Challenge.objects.get()
     Challenge.objects.update(attempts=challenge.max_attempts - 1)
-    wrong = "000000" if last_code(PHONE) != "000000" else "111111"
+    wrong = wrong_code(last_code(PHONE))
     code_field(page).fill(wrong)
     page.get_by_role("button", name="Sign in").click()
     assert error_of(page, code_field(page)) == "Too many wrong codes. Request a new code."

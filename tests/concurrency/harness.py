@@ -1,6 +1,6 @@
 """A real multi-process server and plain HTTP browsers for the concurrency proofs.
 
-``Server`` runs the example project under gunicorn against the test database pytest-django
+``Server`` runs the tests' site under gunicorn against the test database pytest-django
 created (its name is handed over in WEBOTP_TEST_PG_NAME), with Redis as the shared cache. The
 proofs read and check the database from the test process.
 """
@@ -118,7 +118,7 @@ class Server:
             sys.executable,
             "-m",
             "gunicorn",
-            "example_project.wsgi",
+            "tests.project.wsgi",
             f"--bind=127.0.0.1:{self.port}",
             f"--workers={workers}",
             f"--threads={threads}",

@@ -31,7 +31,7 @@ WEBOTP_RATELIMIT_IP = None
 WEBOTP_RATELIMIT_VERIFY_IP = None
 WEBOTP_RESEND_COOLDOWN = 0
 # The proofs send hundreds of codes to one number: SMS budgets would refuse them long before
-# the rate limit a proof is about; they are proven in tests/test_abuse.py.
+# the rate limit a proof is about; they are proven in tests/abuse/test_budgets.py.
 WEBOTP_SMS_BUDGETS = {}
 WEBOTP_LINK = True  # the link's confirmation page races the code page in test_single_use
 

@@ -9,17 +9,9 @@ import socket
 
 import pytest
 
-from .server import ProviderServer
+from tests.support.providers import SECRETS
 
-# Made-up credentials: every test checks they never reach a log line or an exception's text.
-SECRETS = {
-    "twilio_token": "twilio-auth-token-0123456789abcdef",
-    "twilio_api_secret": "twilio-api-secret-0123456789abcdef",
-    "vonage_secret": "vonage-api-secret-0123",
-    "vonage_signature": "vonage-signature-secret-0123456789abcdef",
-    "webhook_secret": "webhook-secret-0123456789abcdef0123456789",
-    "aws_secret": "aws-secret-access-key-0123456789abcdef",
-}
+from .server import ProviderServer
 
 
 @pytest.fixture(scope="session")
@@ -119,10 +111,15 @@ def all_logs(caplog):
     return caplog
 
 
-def assert_no_secret(text: str) -> None:
-    import base64
-
-    for secret in SECRETS.values():
-        assert secret not in text
-    basic = base64.b64encode(f"vonage-key:{SECRETS['vonage_secret']}".encode()).decode()
-    assert basic not in text
+@pytest.fixture
+def aws_environment(monkeypatch, tmp_path):
+    """Made-up credentials, no shared config files, and no instance-metadata lookups."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRETS["aws_secret"])
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_REGION", "AWS_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", raising=False)
+    monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", raising=False)

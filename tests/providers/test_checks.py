@@ -7,8 +7,7 @@ from django.core.checks import Error
 from django.test import override_settings
 
 from django_webotp.checks import check_settings
-
-from .conftest import SECRETS
+from tests.support.providers import SECRETS
 
 TWILIO = "django_webotp.sms.backends.twilio.SmsBackend"
 SNS = "django_webotp.sms.backends.sns.SmsBackend"
@@ -23,7 +22,7 @@ HINT = "See the README's Going live section for each provider's settings."
 def production(settings):
     """A site that passes every other check with DEBUG off (as pytest-django runs tests)."""
     settings.DEBUG = False
-    settings.ROOT_URLCONF = "tests.urls_without_dev"
+    settings.ROOT_URLCONF = "tests.project.urls_without_dev"
     settings.WEBOTP_DOMAIN = "example.com"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}
 

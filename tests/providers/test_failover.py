@@ -13,9 +13,9 @@ from django_webotp.flows import challenges
 from django_webotp.models import Challenge, DeliveryStatus
 from django_webotp.sms import SmsMessage, get_connection
 from django_webotp.sms.backends.failover import SmsBackend
+from tests.support.providers import SECRETS
 
 from . import backends
-from .conftest import SECRETS
 from .payloads import (
     ACCOUNT_SID,
     BODY,

@@ -9,12 +9,11 @@ from django_webotp.models import Challenge, DeliveryStatus
 from django_webotp.sms.backends.webhook import sign
 from django_webotp.views.base import DELIVERY_FAILED
 from django_webotp.wording import delivery_failed as delivery_failed_message
-
-from .conftest import SECRETS
+from tests.support.providers import SECRETS
 
 TO = "+447911123456"  # a number the sign-in form accepts as a real mobile
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.providers.urls")]
+pytestmark = pytest.mark.django_db
 
 SECRET = SECRETS["webhook_secret"]
 

@@ -1,6 +1,5 @@
 """The SNS backend: moto for the service's behaviour, a local stand-in for the wire format."""
 
-import sys
 import traceback
 
 import pytest
@@ -13,25 +12,12 @@ from moto.sns.models import sns_backends
 from django_webotp.exceptions import SmsDeliveryError
 from django_webotp.sms import SmsMessage, get_connection
 from django_webotp.sms.backends.sns import SmsBackend
+from tests.support.providers import assert_no_secret
 
-from .conftest import SECRETS, assert_no_secret
 from .payloads import BODY, TO, sns_error, sns_published
 
 REGION = "eu-west-1"
-
-
-@pytest.fixture(autouse=True)
-def aws_environment(monkeypatch, tmp_path):
-    """Made-up credentials, no shared config files, and no instance-metadata lookups."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRETS["aws_secret"])
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_REGION", "AWS_REGION"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", raising=False)
-    monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", raising=False)
+pytestmark = pytest.mark.usefixtures("aws_environment")
 
 
 def local(server, **kwargs):
@@ -145,30 +131,6 @@ def test_service_errors_are_mapped(provider_server, status, code, text, reason):
     assert_no_secret("".join(traceback.format_exception(error)))
 
 
-def test_timeout(provider_server):
-    provider_server.hang()
-
-    with pytest.raises(SmsDeliveryError) as caught:
-        local(provider_server, timeout=0.3).send_messages([SmsMessage(TO, BODY)])
-
-    assert caught.value.reason == "timeout"
-    assert len(provider_server.requests) == 1
-
-
-def test_unreachable_endpoint_is_an_error(provider_server):
-    provider_server.stop()
-
-    with pytest.raises(SmsDeliveryError) as caught:
-        local(provider_server).send_messages([SmsMessage(TO, BODY)])
-
-    assert caught.value.reason == "error"
-
-
-def test_fail_silently_counts_instead_of_raising(provider_server):
-    provider_server.reply(400, sns_error("Throttling", "Rate exceeded"), content_type="text/xml")
-    assert local(provider_server, fail_silently=True).send_messages([SmsMessage(TO, BODY)]) == 0
-
-
 def test_missing_credentials_are_a_configuration_error_even_when_failing_silently(
     provider_server, monkeypatch
 ):
@@ -185,12 +147,6 @@ def test_missing_region_is_named():
         SmsBackend(fail_silently=True)
 
 
-def test_missing_sdk_says_which_pip_install_fixes_it(monkeypatch):
-    monkeypatch.setitem(sys.modules, "boto3", None)
-    with pytest.raises(ImproperlyConfigured, match=r"pip install django-webotp\[sns\]"):
-        SmsBackend(region=REGION)
-
-
 def test_secret_key_never_reaches_the_logs(provider_server, all_logs):
     provider_server.reply(200, sns_published(), content_type="text/xml")
     provider_server.reply(
@@ -203,10 +159,3 @@ def test_secret_key_never_reaches_the_logs(provider_server, all_logs):
 
     assert "botocore" in {r.name.split(".")[0] for r in all_logs.records}
     assert_no_secret(all_logs.text)
-
-
-def test_connect_timeout(unanswered_host):
-    sender = SmsBackend(region=REGION, endpoint_url=f"http://{unanswered_host}", timeout=0.2)
-    with pytest.raises(SmsDeliveryError) as caught:
-        sender.send_messages([SmsMessage(TO, BODY)])
-    assert caught.value.reason == "timeout"

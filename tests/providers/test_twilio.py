@@ -2,7 +2,6 @@
 
 import base64
 import re
-import sys
 import traceback
 
 import pytest
@@ -12,8 +11,8 @@ from django.test import override_settings
 from django_webotp.exceptions import SmsDeliveryError
 from django_webotp.sms import SmsMessage, get_connection
 from django_webotp.sms.backends.twilio import SmsBackend
+from tests.support.providers import SECRETS, assert_no_secret
 
-from .conftest import SECRETS, assert_no_secret
 from .payloads import (
     ACCOUNT_SID,
     API_KEY,
@@ -131,33 +130,6 @@ def test_provider_errors_are_mapped(tls_provider_server, status, code, reason):
     assert_no_secret("".join(traceback.format_exception(error)))
 
 
-def test_timeout(tls_provider_server):
-    tls_provider_server.hang()
-
-    with pytest.raises(SmsDeliveryError) as caught:
-        backend(tls_provider_server, timeout=0.3).send_messages([SmsMessage(TO, BODY)])
-
-    assert caught.value.reason == "timeout"
-    assert "did not answer in time" in str(caught.value)
-
-
-def test_unreachable_api_is_an_error(tls_provider_server):
-    tls_provider_server.stop()
-
-    with pytest.raises(SmsDeliveryError) as caught:
-        backend(tls_provider_server).send_messages([SmsMessage(TO, BODY)])
-
-    assert caught.value.reason == "error"
-
-
-def test_fail_silently_counts_instead_of_raising(tls_provider_server):
-    tls_provider_server.reply(400, twilio_error(21211, 400, "Invalid 'To' Phone Number"))
-    message = SmsMessage(TO, BODY)
-
-    assert backend(tls_provider_server, fail_silently=True).send_messages([message]) == 0
-    assert message.provider_message_id == ""
-
-
 def test_own_http_client_gets_the_timeout_and_default_client_too(tls_provider_server):
     assert backend(tls_provider_server, timeout=4).client.http_client.timeout == 4
     with override_settings(WEBOTP_SMS_TIMEOUT=7):
@@ -189,12 +161,6 @@ def test_bad_timeout_and_unknown_argument_are_configuration_errors():
         SmsBackend(region="eu", **options)
 
 
-def test_missing_sdk_says_which_pip_install_fixes_it(monkeypatch):
-    monkeypatch.setitem(sys.modules, "twilio.rest", None)
-    with pytest.raises(ImproperlyConfigured, match=r"pip install django-webotp\[twilio\]"):
-        SmsBackend(account_sid=ACCOUNT_SID, auth_token=TOKEN, sender="+15005550006")
-
-
 def test_credentials_never_reach_the_logs(tls_provider_server, all_logs):
     tls_provider_server.reply(201, twilio_message())
     tls_provider_server.reply(401, twilio_error(20003, 401, "Authenticate"))
@@ -205,16 +171,3 @@ def test_credentials_never_reach_the_logs(tls_provider_server, all_logs):
 
     assert "Twilio API Request" in all_logs.text  # the SDK did log, at INFO
     assert_no_secret(all_logs.text)
-
-
-def test_connect_timeout(unanswered_host):
-    sender = SmsBackend(
-        account_sid=ACCOUNT_SID,
-        auth_token=TOKEN,
-        sender="+15005550006",
-        timeout=0.2,
-        http_client=LocalTwilioHttpClient(f"https://{unanswered_host}"),
-    )
-    with pytest.raises(SmsDeliveryError) as caught:
-        sender.send_messages([SmsMessage(TO, BODY)])
-    assert caught.value.reason == "timeout"

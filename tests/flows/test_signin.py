@@ -1,0 +1,148 @@
+"""Starting a sign-in: the SMS goes out first, then one INSERT records it all; and the answer
+reveals nothing about which numbers have accounts."""
+
+import statistics
+import time
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import IntegrityError, connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from django_webotp import signals, sms
+from django_webotp.models import Challenge, DeliveryStatus, PhoneIdentity
+from django_webotp.sms.backends.base import BaseSmsBackend
+from tests.support.signin import start
+from tests.support.users import make_user
+
+pytestmark = pytest.mark.django_db
+
+PHONE = "+447911123456"
+LOGIN = reverse("webotp:login")
+TABLE = Challenge._meta.db_table
+IP = "203.0.113.1"
+
+
+class MisconfiguredProvider(BaseSmsBackend):
+    def send_messages(self, messages):
+        raise ImproperlyConfigured("WEBOTP_EXAMPLE_TOKEN is missing.")
+
+
+def challenge_statements(queries):
+    return [
+        q["sql"].split()[0]
+        for q in queries.captured_queries
+        if f'"{TABLE}"' in q["sql"] and not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
+
+
+def test_a_start_closes_older_codes_and_inserts_the_sent_challenge_in_two_statements(client):
+    client.post(LOGIN, {"phone_number": PHONE})
+    with CaptureQueriesContext(connection) as queries:
+        client.post(LOGIN, {"phone_number": PHONE})
+    assert challenge_statements(queries) == ["UPDATE", "INSERT"]
+    newest = Challenge.objects.latest("created_at")
+    assert newest.delivery_status == DeliveryStatus.SENT
+    assert newest.provider_message_id == sms.outbox[-1].provider_message_id
+    assert Challenge.objects.open().count() == 1
+
+
+def test_the_signals_see_a_saved_challenge(client):
+    seen = []
+
+    def receiver(challenge, **kwargs):
+        seen.append(Challenge.objects.filter(pk=challenge.pk, delivery_status="sent").exists())
+
+    signals.code_requested.connect(receiver)
+    signals.code_sent.connect(receiver)
+    try:
+        client.post(LOGIN, {"phone_number": PHONE})
+    finally:
+        signals.code_requested.disconnect(receiver)
+        signals.code_sent.disconnect(receiver)
+    assert seen == [True, True]
+
+
+def test_a_failed_send_is_inserted_closed(client, settings):
+    settings.WEBOTP_SMS_BACKEND = "tests.support.sms_backends.SmsBackend"
+    with CaptureQueriesContext(connection) as queries:
+        client.post(LOGIN, {"phone_number": PHONE})
+    assert challenge_statements(queries) == ["UPDATE", "INSERT"]
+    challenge = Challenge.objects.get()
+    assert challenge.delivery_status == DeliveryStatus.FAILED
+    assert challenge.invalidated_at is not None
+
+
+def test_a_misconfigured_provider_leaves_no_challenge(client, settings):
+    settings.WEBOTP_SMS_BACKEND = f"{__name__}.MisconfiguredProvider"
+    client.raise_request_exception = True
+    with pytest.raises(ImproperlyConfigured, match="WEBOTP_EXAMPLE_TOKEN"):
+        client.post(LOGIN, {"phone_number": PHONE})
+    assert not Challenge.objects.exists()
+
+
+def test_marking_an_unsaved_challenge_only_sets_its_fields():
+    challenge = Challenge.objects.build(PHONE, ttl=300, max_attempts=5, code_length=6)
+    challenge.mark_sent("provider-1")
+    assert not Challenge.objects.exists()
+    Challenge.objects.replace_open(challenge)
+    assert Challenge.objects.get().provider_message_id == "provider-1"
+
+
+def test_a_lost_insert_race_is_retried_then_given_up(monkeypatch):
+    challenge = Challenge.objects.build(PHONE, ttl=300, max_attempts=5, code_length=6)
+    tries = []
+
+    def always_taken(*args, **kwargs):
+        tries.append(1)
+        raise IntegrityError("webotp_one_open_challenge")
+
+    monkeypatch.setattr(Challenge, "save", always_taken)
+    with pytest.raises(IntegrityError):
+        Challenge.objects.replace_open(challenge)
+    assert len(tries) == 3
+
+
+def test_a_code_page_whose_challenge_was_purged_starts_over(client):
+    client.post(LOGIN, {"phone_number": PHONE})
+    Challenge.objects.all().delete()
+    assert client.get(reverse("webotp:verify"))["Location"] == LOGIN
+
+
+# --- enumeration ------------------------------------------------------------------------------
+
+
+def _shape(response):
+    cookies = {
+        name: {key: morsel[key] for key in ("path", "httponly", "samesite", "secure", "max-age")}
+        for name, morsel in response.cookies.items()
+    }
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "set-cookie"}
+    return response.status_code, response.content, headers, cookies
+
+
+def test_start_reveals_nothing_about_accounts_when_signup_is_off(settings, no_rate_limits):
+    settings.WEBOTP_SIGNUP = False
+    settings.WEBOTP_SMS_BUDGETS = {}
+    known = "+447400111111"
+    PhoneIdentity.objects.create(user=make_user("k"), phone_number=known)
+    known_response, unknown_response = (
+        start(Client(), known, ip=IP),
+        start(Client(), "+447400222222", ip=IP),
+    )
+    assert _shape(known_response) == _shape(unknown_response)
+    # The code pages read the same too, apart from the number the person typed.
+    timings = {"known": [], "unknown": []}
+    for round_ in range(200):
+        for name, phone in (("known", known), ("unknown", "+447400222222")):
+            client = Client()
+            started = time.perf_counter()
+            start(client, phone, ip=f"198.51.100.{round_ % 250}")
+            timings[name].append(time.perf_counter() - started)
+    known_median = statistics.median(timings["known"])
+    unknown_median = statistics.median(timings["unknown"])
+    # Generous on purpose (a shared CI machine): a difference an attacker could measure over the
+    # network would be far larger than this.
+    assert abs(known_median - unknown_median) < max(known_median, unknown_median) * 0.5
