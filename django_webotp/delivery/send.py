@@ -43,8 +43,11 @@ def send_challenge(
     """Send the SMS and note the outcome on the challenge (not saved); the failure, if any."""
     body = render_body(challenge, request, domain=domain, site=site)
     message = SmsMessage(to=challenge.phone, body=body)
+    # Outside the try: a backend that cannot be imported or built is a misconfiguration, raised
+    # as such, never taken for a provider that failed this once.
+    connection = get_connection()
     try:
-        get_connection().send_messages([message])
+        connection.send_messages([message])
     except ImproperlyConfigured:
         raise
     except Exception as exc:  # a provider failure must never become a 500 or a usable challenge
@@ -70,8 +73,9 @@ def announce(
 
 def send_notice(to: str, body: str) -> bool:
     """Send an SMS that carries no code; a failure is logged, never raised."""
+    connection = get_connection()
     try:
-        get_connection().send_messages([SmsMessage(to=to, body=body)])
+        connection.send_messages([SmsMessage(to=to, body=body)])
     except ImproperlyConfigured:
         raise
     except Exception as exc:  # a notice that fails must not undo the change it reports

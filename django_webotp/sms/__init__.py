@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -36,11 +35,7 @@ class SmsMessage:
 
 def get_connection(backend: str | None = None, fail_silently: bool = False, **kwargs: Any):
     """An instance of the SMS backend named by ``backend`` or ``WEBOTP_SMS_BACKEND``."""
-    path = backend or webotp_settings.SMS_BACKEND
-    try:
-        klass = import_string(path)
-    except ImportError as exc:  # a misconfiguration, never mistaken for a provider outage
-        raise ImproperlyConfigured(f"The SMS backend {path!r} cannot be imported: {exc}") from exc
+    klass = import_string(backend or webotp_settings.SMS_BACKEND)
     return klass(fail_silently=fail_silently, **kwargs)
 
 

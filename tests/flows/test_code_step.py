@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 
@@ -11,12 +10,14 @@ from django_webotp import sms
 from django_webotp.flows.code_step import CodeStep
 from django_webotp.models import Challenge, PhoneIdentity, Purpose, Verdict
 from django_webotp.purposes import spec
+from tests.support.codes import wrong_code
+from tests.support.users import make_user
 
 pytestmark = pytest.mark.django_db
 
 PHONE = "+447400123456"
 OTHER = "+447400654321"
-FAILING = "tests.failing_backend.SmsBackend"
+FAILING = "tests.support.sms_backends.SmsBackend"
 
 
 @pytest.fixture
@@ -28,22 +29,16 @@ def request_():
 
 @pytest.fixture
 def alice():
-    user = get_user_model()._default_manager.create_user("alice", password="pw")  # noqa: S106
-    return user
+    return make_user("alice@example.com")
 
 
 @pytest.fixture
 def bob():
-    return get_user_model()._default_manager.create_user("bob", password="pw")  # noqa: S106
+    return make_user("bob@example.com")
 
 
 def issue(purpose=Purpose.LOGIN, phone=PHONE, **fields) -> Challenge:
     return Challenge.objects.issue(phone, purpose, ttl=300, max_attempts=5, code_length=6, **fields)
-
-
-def wrong(challenge: Challenge) -> str:
-    right = challenge.make_code()
-    return "".join(str((int(digit) + 1) % 10) for digit in right)
 
 
 def test_a_session_waits_for_the_challenge_it_remembers(request_):
@@ -113,7 +108,7 @@ def test_the_right_code_is_verified_once(request_):
 
 def test_a_wrong_code_is_an_attempt(request_):
     step = CodeStep(request_, Purpose.LOGIN).with_challenge(issue())
-    assert step.check(wrong(step.challenge)).verdict is Verdict.WRONG
+    assert step.check(wrong_code(step.challenge.make_code())).verdict is Verdict.WRONG
     step.challenge.refresh_from_db()
     assert step.challenge.attempts == 1
 

@@ -19,7 +19,7 @@ from django_webotp.models import Challenge, DeliveryStatus
 pytestmark = pytest.mark.django_db
 
 PHONE = "+447400123456"
-FAILING = "tests.failing_backend.SmsBackend"
+FAILING = "tests.support.sms_backends.SmsBackend"
 LOCMEM = "django_webotp.sms.backends.locmem.SmsBackend"
 
 
