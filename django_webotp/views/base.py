@@ -40,6 +40,7 @@ __all__ = [
     "PAGE_DECORATORS",
     "CodeStepView",
     "code_page_context",
+    "not_sent",
     "rate_limited",
     "say",
     "with_next",
@@ -63,6 +64,19 @@ def rate_limited(request: HttpRequest, refusal: Refusal) -> HttpResponse:
     )
     response["Retry-After"] = str(refusal.retry_after)
     return response
+
+
+def not_sent(
+    request: HttpRequest, result: StartResult, show: Callable[[int, str], HttpResponse]
+) -> HttpResponse | None:
+    """Why no code went out: a 429 to wait, else ``show(status, alert)``; None when it went."""
+    if result.refusal and result.refusal.temporary:
+        return rate_limited(request, result.refusal)
+    if result.refusal:
+        return show(400, result.refusal.message)
+    if result.delivery_error:
+        return show(DELIVERY_FAILED, delivery_failed())
+    return None
 
 
 def with_next(url: str, next_url: str) -> str:
@@ -167,15 +181,16 @@ class CodeStepView(View):
 
     def after_start(self, result: StartResult) -> HttpResponse:
         """The answer to sending a code: the code page, or why not."""
-        if result.refusal and result.refusal.temporary:
-            return rate_limited(self.request, result.refusal)
-        if result.refusal:
-            alert = result.refusal.message
-            return self.render_page(self.step.challenge, alert=alert, status=400)
+
+        def show(status: int, alert: str) -> HttpResponse:
+            # The challenge that failed to send when there is one (it is remembered), else the
+            # one the refusal left in place.
+            return self.render_page(self.step.challenge, alert=alert, status=status)
+
+        answer = not_sent(self.request, result, show)
+        if answer is not None:
+            return answer
         assert result.challenge is not None
-        if result.delivery_error:
-            alert = delivery_failed()
-            return self.render_page(result.challenge, alert=alert, status=DELIVERY_FAILED)
         return self.after_sent(result.challenge)
 
     def after_sent(self, challenge: Challenge) -> HttpResponse:

@@ -6,6 +6,7 @@ works in the browser that asked for it. Every refusal is a 4xx with a sentence a
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -22,8 +23,8 @@ from ..flows.code_step import CodeStep
 from ..flows.signin import sign_in
 from ..forms import CodeForm, PhoneForm
 from ..models import Challenge, Purpose
-from ..wording import account_unavailable, delivery_failed, delivery_state, lost_message
-from .base import DELIVERY_FAILED, CodeStepView, rate_limited
+from ..wording import account_unavailable, delivery_state, lost_message
+from .base import CodeStepView, not_sent
 
 __all__ = ["LoginView", "ResendView", "StatusView", "VerifyView"]
 
@@ -49,12 +50,9 @@ class LoginView(View):
             next_url=form.cleaned_data["next"],
             remember_failed=False,
         )
-        if result.refusal and result.refusal.temporary:
-            return rate_limited(request, result.refusal)
-        if result.refusal:
-            return self.render_form(form, status=400, alert=result.refusal.message)
-        if result.delivery_error:
-            return self.render_form(form, status=DELIVERY_FAILED, alert=delivery_failed())
+        answer = not_sent(request, result, partial(self.render_form, form))
+        if answer is not None:
+            return answer
         return HttpResponseRedirect(reverse("webotp:verify"))
 
     def render_form(self, form: PhoneForm, status: int = 200, alert: str = "") -> HttpResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
@@ -22,8 +23,7 @@ from ..flows.signin import safe_next
 from ..flows.two_factor import State, get_state, real_user, user_phone
 from ..forms import CodeForm, PhoneForm
 from ..models import Challenge, Purpose
-from ..wording import delivery_failed
-from .base import DELIVERY_FAILED, PAGE_DECORATORS, CodeStepView, rate_limited, say, with_next
+from .base import PAGE_DECORATORS, CodeStepView, not_sent, say, with_next
 
 __all__ = ["NewPhoneForm", "PhoneChangeView", "PhoneVerifyView"]
 
@@ -88,12 +88,9 @@ class PhoneChangeView(PhoneAccessMixin, View):
             form.add_error("phone_number", _("This is already your phone number."))
             return self.render_form(form, status=400)
         result = CodeStep(request, Purpose.PHONE_CHANGE, user=self.user).start(number)
-        if result.refusal and result.refusal.temporary:
-            return rate_limited(request, result.refusal)
-        if result.refusal:
-            return self.render_form(form, status=400, alert=result.refusal.message)
-        if result.delivery_error:
-            return self.render_form(form, status=DELIVERY_FAILED, alert=delivery_failed())
+        answer = not_sent(request, result, partial(self.render_form, form))
+        if answer is not None:
+            return answer
         return HttpResponseRedirect(with_next(reverse("webotp:phone_verify"), self.next_url))
 
 
