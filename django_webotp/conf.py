@@ -128,6 +128,9 @@ DEFAULTS: dict[str, Any] = {
     "TWO_FACTOR_REMEMBER_DAYS": 0,
     # Name of the signed cookie that remembers a device.
     "TWO_FACTOR_COOKIE_NAME": "webotp_device",
+    # Seconds a sign-in, a password typed again or a code to the current number counts as
+    # recent: changing the phone number needs one that recent (a stolen session has none).
+    "REAUTH_MAX_AGE": 300,
     # --- Links and formats (README: "One-tap links, QR codes and SMS formats"). ---
     # Put a one-tap link in the sign-in SMS: https://host/.../c/<token>/#<code>. Opening it shows
     # the code filled in and a button; nothing signs in until that button is pressed.
