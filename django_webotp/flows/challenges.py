@@ -157,14 +157,7 @@ def _refused(request: HttpRequest, phone: str, purpose: str, *, user: Any) -> St
     if refusal is None and _needs_bot_check(user, phone):
         refusal = bots.refusal(request, phone)
     if refusal is None and _new_number(user, phone):
-        refusal = _limit(
-            request,
-            phone,
-            purpose,
-            "new_number",
-            webotp_settings.RATELIMIT_NEW_NUMBER,
-            _account(user),
-        )
+        refusal = _new_number_limit(request, phone, purpose, user)
     if refusal is None:
         refusal = _limit(
             request, phone, purpose, "phone", webotp_settings.RATELIMIT_PHONE, hash_phone(phone)
@@ -203,9 +196,10 @@ def _needs_bot_check(user: Any, phone: str) -> bool:
     return user is None or _new_number(user, phone)
 
 
-def _account(user: Any) -> str:
-    """The per-account limit's key: one count for the account, whichever address asks."""
-    return f"account:{user.pk}"
+def _new_number_limit(request: HttpRequest, phone: str, purpose: str, user: Any) -> Refusal | None:
+    """WEBOTP_RATELIMIT_NEW_NUMBER: one count per account, whichever address asks."""
+    rates = webotp_settings.RATELIMIT_NEW_NUMBER
+    return _limit(request, phone, purpose, "new_number", rates, f"account:{user.pk}")
 
 
 def _may_receive(phone: str, purpose: str) -> bool:
