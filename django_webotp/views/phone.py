@@ -44,6 +44,8 @@ class PhoneAccessMixin:
 
     A partly signed-in user (password only) who already has a number must prove it first: they
     go to the code page, so a stolen password never replaces the phone that guards the account.
+    A fully signed-in session proves it is the owner's before a code goes to a new number
+    (``phone_change.needs_proof``), so a stolen session cookie does not replace it either.
     """
 
     request: HttpRequest
