@@ -54,6 +54,9 @@ DEFAULTS: dict[str, Any] = {
     # Secret and endpoint of the bundled Cloudflare Turnstile check (django_webotp.friction).
     "TURNSTILE_SECRET": None,
     "TURNSTILE_URL": "https://challenges.cloudflare.com/turnstile/v0/siteverify",
+    # Turnstile's public site key: set, the pages that send a code (sign-in, a new phone number)
+    # show its widget while BOT_CHECK is on. None: no widget (override _bot_check.html instead).
+    "TURNSTILE_SITE_KEY": None,
     # "sync": the request sends the SMS. "task": the request enqueues it on Django's tasks
     # framework (django.tasks; the django-tasks backport on Django 5.2) and a worker sends it.
     "DELIVERY": "sync",
@@ -61,6 +64,9 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_PHONE": "5/h,10/d",  # codes requested per phone number
     "RATELIMIT_IP": "20/h",  # codes requested per client IP
     "RATELIMIT_VERIFY_IP": "30/10m",  # code submissions per client IP
+    # Codes one signed-in account asks for numbers it has not verified (a phone change, an
+    # enrolment), from whichever address: caps an account used to text strangers.
+    "RATELIMIT_NEW_NUMBER": "3/h,10/d",
     # --- Real SMS providers (README: "Going live"). Constructor arguments beat these. ---
     # Seconds a provider backend waits to connect, and again for each read, before giving up.
     "SMS_TIMEOUT": 10,
@@ -122,6 +128,9 @@ DEFAULTS: dict[str, Any] = {
     "TWO_FACTOR_REMEMBER_DAYS": 0,
     # Name of the signed cookie that remembers a device.
     "TWO_FACTOR_COOKIE_NAME": "webotp_device",
+    # Seconds a sign-in, a password typed again or a code to the current number counts as
+    # recent: changing the phone number needs one that recent (a stolen session has none).
+    "REAUTH_MAX_AGE": 300,
     # --- Links and formats (README: "One-tap links, QR codes and SMS formats"). ---
     # Put a one-tap link in the sign-in SMS: https://host/.../c/<token>/#<code>. Opening it shows
     # the code filled in and a button; nothing signs in until that button is pressed.

@@ -17,6 +17,8 @@ urlpatterns = [
     path("two-factor/cancel/", views.TwoFactorCancelView.as_view(), name="two_factor_cancel"),
     path("phone/", views.PhoneChangeView.as_view(), name="phone"),
     path("phone/verify/", views.PhoneVerifyView.as_view(), name="phone_verify"),
+    path("phone/current/", views.PhoneCurrentView.as_view(), name="phone_current"),
+    path("reauth/", views.ReauthView.as_view(), name="reauth"),
     # One-tap links from the SMS: open to whoever holds the SMS.
     path("c/", login_not_required(views.LinkConfirmView.as_view()), name="link_confirm"),
     path("c/<str:token>/", login_not_required(views.LinkView.as_view()), name="link"),

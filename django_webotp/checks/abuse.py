@@ -20,7 +20,12 @@ def _rates_ok(rates: str) -> bool:
 
 def rate_errors() -> list:
     errors = []
-    for name in ("RATELIMIT_PHONE", "RATELIMIT_IP", "RATELIMIT_VERIFY_IP"):
+    for name in (
+        "RATELIMIT_PHONE",
+        "RATELIMIT_IP",
+        "RATELIMIT_VERIFY_IP",
+        "RATELIMIT_NEW_NUMBER",
+    ):
         value = getattr(webotp_settings, name)
         if value is None:  # no limit, on purpose
             continue

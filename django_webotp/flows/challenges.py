@@ -90,7 +90,7 @@ def start(
     confirmation); ``action_digest`` and ``description`` bind a confirmation to its action.
     """
     phone = str(phone_number)
-    refused = _refused(request, phone, purpose, anonymous=user is None)
+    refused = _refused(request, phone, purpose, user=user)
     if refused is not None:
         return refused
     fixed = fixed_code(phone)
@@ -151,15 +151,13 @@ def _build(
     )
 
 
-def _refused(
-    request: HttpRequest, phone: str, purpose: str, *, anonymous: bool
-) -> StartResult | None:
+def _refused(request: HttpRequest, phone: str, purpose: str, *, user: Any) -> StartResult | None:
     """The defences before a code is made, in order; None when all of them let it through."""
     refusal = _limit(request, phone, purpose, "ip", webotp_settings.RATELIMIT_IP)
-    # The bot check (a CAPTCHA) guards anonymous requests; a code for an account someone is
-    # signed in to (with a password, at least) is asked for from pages that carry no widget.
-    if refusal is None and anonymous:
+    if refusal is None and _needs_bot_check(user, phone):
         refusal = bots.refusal(request, phone)
+    if refusal is None and _new_number(user, phone):
+        refusal = _new_number_limit(request, phone, purpose, user)
     if refusal is None:
         refusal = _limit(
             request, phone, purpose, "phone", webotp_settings.RATELIMIT_PHONE, hash_phone(phone)
@@ -181,6 +179,27 @@ def _refused(
         )
         return StartResult(refusal=exceeded)
     return None
+
+
+def _new_number(user: Any, phone: str) -> bool:
+    """Whether this is a signed-in account's code to a number it has not verified."""
+    return (
+        user is not None
+        and not PhoneIdentity.objects.filter(user=user, phone_number=phone).exists()
+    )
+
+
+def _needs_bot_check(user: Any, phone: str) -> bool:
+    """Anonymous requests, and codes to numbers new to the account (a phone change, an
+    enrolment): a stolen or scripted account must not text strangers without the challenge. A
+    code to the account's own verified number (two-step verification) is asked of nobody."""
+    return user is None or _new_number(user, phone)
+
+
+def _new_number_limit(request: HttpRequest, phone: str, purpose: str, user: Any) -> Refusal | None:
+    """WEBOTP_RATELIMIT_NEW_NUMBER: one count per account, whichever address asks."""
+    rates = webotp_settings.RATELIMIT_NEW_NUMBER
+    return _limit(request, phone, purpose, "new_number", rates, f"account:{user.pk}")
 
 
 def _may_receive(phone: str, purpose: str) -> bool:

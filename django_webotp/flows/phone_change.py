@@ -6,6 +6,14 @@ carries a notice instead of a code, and whatever code is typed is judged wrong, 
 as usual. Only whoever holds that phone learns the number is in use, and they could sign in with
 it anyway. Once the new number is verified it replaces the user's numbers, and each number it
 replaced gets a notice SMS. The code step itself is ``CodeStep(request, Purpose.PHONE_CHANGE)``.
+
+Before any code goes to the new number, the session proves it is the owner's (``needs_proof``):
+a signed-in session stolen from its owner must not move the account to another phone. It proves
+it by a recent authentication (``reauth``: a sign-in, the password typed again, a passkey)
+or by the code of ``current_number_step``, sent to the number being replaced; either counts for
+WEBOTP_REAUTH_MAX_AGE seconds. An account without a number proves it with a recent sign-in or
+password; one with neither a number nor a password (signed in some other way) has nothing to
+prove it with and needs nothing. ``complete`` asks again, so no page can skip the step.
 """
 
 from __future__ import annotations
@@ -18,12 +26,41 @@ from django.utils import timezone
 from .. import signals
 from ..delivery.compose import notice_body
 from ..delivery.tasks import queue_notice
-from ..models import Challenge, PhoneIdentity
+from ..models import Challenge, PhoneIdentity, Purpose
+from . import reauth
+from .code_step import CodeStep
+from .two_factor import user_phone
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-__all__ = ["already_yours", "complete"]
+__all__ = ["already_yours", "complete", "current_number_step", "needs_proof", "proved"]
+
+
+def needs_proof(request: HttpRequest, user: Any, challenge: Challenge | None = None) -> bool:
+    """Whether this session must prove it is ``user``'s owner before a new number gets a code
+    (``challenge``: before that code, sent already, may change the account)."""
+    since = challenge.created_at.timestamp() if challenge is not None else None
+    if reauth.recent(request, user, since=since):
+        return False
+    return user_phone(user) is not None or user.has_usable_password()
+
+
+def current_number_step(request: HttpRequest, user: Any) -> CodeStep | None:
+    """The code step that proves the session holds ``user``'s current phone (None: no phone).
+
+    Two-step verification's purpose, with the same SMS: a code to the account's own verified
+    number, which proves whoever types it holds that phone.
+    """
+    phone = user_phone(user)
+    if phone is None:
+        return None
+    return CodeStep(request, Purpose.TWO_FACTOR, user=user, phone=phone)
+
+
+def proved(request: HttpRequest, user: Any) -> None:
+    """The current number's code was right: this session may change the number for a while."""
+    reauth.mark(request, user, method="current_number")
 
 
 def already_yours(user: Any, phone_number: str) -> bool:
@@ -34,8 +71,11 @@ def already_yours(user: Any, phone_number: str) -> bool:
 def complete(request: HttpRequest, user: Any, challenge: Challenge) -> bool:
     """Make the just-verified number the user's only one; notify the numbers it replaced.
 
-    False when the number was taken by another account in the meantime (nothing changes then).
+    False when the number was taken by another account in the meantime, or when the session did
+    not prove itself before the code was sent (``needs_proof``): nothing changes then.
     """
+    if needs_proof(request, user, challenge):
+        return False
     new = challenge.phone
     try:
         with transaction.atomic():

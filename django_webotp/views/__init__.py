@@ -5,7 +5,8 @@ The URLconf (``django_webotp.urls``) names these; they are importable from here 
 
 from .links import LinkConfirmView, LinkView
 from .login import LoginView, ResendView, StatusView, VerifyView
-from .phone import PhoneChangeView, PhoneVerifyView
+from .phone import PhoneChangeView, PhoneCurrentView, PhoneVerifyView
+from .reauth import ReauthView
 from .two_factor import TwoFactorCancelView, TwoFactorView
 
 __all__ = [
@@ -13,7 +14,9 @@ __all__ = [
     "LinkView",
     "LoginView",
     "PhoneChangeView",
+    "PhoneCurrentView",
     "PhoneVerifyView",
+    "ReauthView",
     "ResendView",
     "StatusView",
     "TwoFactorCancelView",

@@ -1,4 +1,9 @@
-"""Adding or changing a phone number: type the new number, then the code sent to it."""
+"""Adding or changing a phone number: prove it is you, type the new number, then its code.
+
+The proof (``phone_change.needs_proof``) is a recent sign-in or password (``views.reauth``), or
+the code sent to the current number on ``PhoneCurrentView``; until then the phone page shows
+those ways and sends no code anywhere.
+"""
 
 from __future__ import annotations
 
@@ -22,10 +27,10 @@ from ..flows.code_step import CodeStep
 from ..flows.signin import safe_next
 from ..flows.two_factor import State, get_state, real_user, user_phone
 from ..forms import CodeForm, PhoneForm
-from ..models import Challenge, Purpose
+from ..models import Challenge, Purpose, Status
 from .base import PAGE_DECORATORS, CodeStepView, not_sent, say, with_next
 
-__all__ = ["NewPhoneForm", "PhoneChangeView", "PhoneVerifyView"]
+__all__ = ["NewPhoneForm", "PhoneChangeView", "PhoneCurrentView", "PhoneVerifyView"]
 
 
 class NewPhoneForm(PhoneForm):
@@ -39,6 +44,8 @@ class PhoneAccessMixin:
 
     A partly signed-in user (password only) who already has a number must prove it first: they
     go to the code page, so a stolen password never replaces the phone that guards the account.
+    A fully signed-in session proves it is the owner's before a code goes to a new number
+    (``phone_change.needs_proof``), so a stolen session cookie does not replace it either.
     """
 
     request: HttpRequest
@@ -62,11 +69,24 @@ class PhoneAccessMixin:
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
     def phone_context(self) -> dict[str, Any]:
-        return {"enrolling": self.enrolling, "current_phone": user_phone(self.user)}
+        current = user_phone(self.user)
+        return {
+            "enrolling": self.enrolling,
+            "current_phone": current,
+            "phone_ending": current[-2:] if current else "",
+            "proof_needed": phone_change.needs_proof(self.request, self.user),
+            "has_password": self.user.has_usable_password(),
+            "phone_page": with_next(reverse("webotp:phone"), self.next_url),
+        }
 
     def render_form(self, form: PhoneForm, status: int = 200, alert: str = "") -> HttpResponse:
         context = {"form": form, "alert": alert, "next": self.next_url, **self.phone_context()}
         return render(self.request, PhoneChangeView.template_name, context, status=status)
+
+    def prove_first(self) -> HttpResponse:
+        """403: the phone page's ways to prove it is you; no code goes anywhere."""
+        alert = _("Before you change your phone number, confirm it is you.")
+        return self.render_form(NewPhoneForm(initial={"next": self.next_url}), 403, alert)
 
 
 @method_decorator(PAGE_DECORATORS, name="dispatch")
@@ -80,6 +100,8 @@ class PhoneChangeView(PhoneAccessMixin, View):
         return self.render_form(NewPhoneForm(initial={"next": self.next_url}))
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        if phone_change.needs_proof(request, self.user):
+            return self.prove_first()
         form = NewPhoneForm(request.POST)
         if not form.is_valid():
             return self.render_form(form, status=400)
@@ -111,6 +133,17 @@ class PhoneVerifyView(PhoneAccessMixin, CodeStepView):
             return self.send()
         return self.render_page(challenge)
 
+    def check(self) -> HttpResponse | None:
+        challenge = self.step.challenge
+        if challenge is not None and phone_change.needs_proof(self.request, self.user, challenge):
+            return self.prove_first()  # before the code is judged: it stays unused
+        return super().check()
+
+    def resend(self) -> HttpResponse:
+        if phone_change.needs_proof(self.request, self.user):
+            return self.prove_first()
+        return super().resend()
+
     def no_challenge(self, alert: str) -> HttpResponse:
         """Back to typing a number, saying why."""
         return self.render_form(NewPhoneForm(initial={"next": self.next_url}), 400, alert)
@@ -123,6 +156,40 @@ class PhoneVerifyView(PhoneAccessMixin, CodeStepView):
             two_factor.mark_verified(self.request, self.user, method="enroll")
         say(self.request, _("Your phone number is now %(phone)s.") % {"phone": challenge.phone})
         return HttpResponseRedirect(safe_next(self.request, self.next_url))
+
+    def extra_context(self, challenge: Challenge | None) -> dict[str, Any]:
+        return {**self.phone_context(), "bot_widget": True}
+
+
+@method_decorator(PAGE_DECORATORS, name="dispatch")
+class PhoneCurrentView(PhoneAccessMixin, CodeStepView):
+    """A code to the number being replaced: whoever types it holds that phone, so may change it."""
+
+    purpose = Purpose.TWO_FACTOR
+    template_name = "django_webotp/phone_change_current.html"
+    url_name = "webotp:phone_current"
+
+    def get_step(self) -> CodeStep:
+        step = phone_change.current_number_step(self.request, self.user)
+        assert step is not None  # dispatch sends an account without a number away
+        return step
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        self.next_url = request.POST.get("next") or request.GET.get("next") or ""
+        if get_state(request) is not State.ANONYMOUS and user_phone(real_user(request)) is None:
+            return HttpResponseRedirect(with_next(reverse("webotp:phone"), self.next_url))
+        return super().dispatch(request, *args, **kwargs)
+
+    def send(self) -> HttpResponse:
+        current = self.step.challenge
+        if current is not None and current.status is Status.PENDING:
+            return HttpResponseRedirect(self.page_url())  # a reload sends no second SMS
+        return self.after_start(self.step.start(str(self.step.phone)))
+
+    def on_verified(self, challenge: Challenge, form: CodeForm) -> HttpResponse:
+        phone_change.proved(self.request, self.user)
+        self.step.forget()
+        return HttpResponseRedirect(with_next(reverse("webotp:phone"), self.next_url))
 
     def extra_context(self, challenge: Challenge | None) -> dict[str, Any]:
         return self.phone_context()

@@ -7,10 +7,11 @@ import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client, RequestFactory
 
 from django_webotp import signals, sms
-from django_webotp.flows import phone_change
+from django_webotp.flows import phone_change, reauth
 from django_webotp.models import Challenge, PhoneIdentity, Purpose
 from django_webotp.sms_format import parse_origin_bound_message
 from django_webotp.testing import last_code, last_message
@@ -228,9 +229,17 @@ def test_a_taken_number_locks_like_any_other(signed_in, bob, settings):
     assert b"Too many wrong codes." in response.content
 
 
-def test_a_number_taken_meanwhile_is_not_stolen(alice, bob):
+def proven_request(user, anonymous: bool = False):
+    """A request whose session has just re-authenticated ``user`` (the phone page's proof)."""
     request = RequestFactory().post("/")
-    request.user = alice
+    request.user = AnonymousUser() if anonymous else user
+    request.session = SessionStore()
+    reauth.mark(request, user, method="password")
+    return request
+
+
+def test_a_number_taken_meanwhile_is_not_stolen(alice, bob):
+    request = proven_request(alice)
     challenge = Challenge.objects.issue(
         NEW_PHONE, Purpose.PHONE_CHANGE, ttl=300, max_attempts=5, code_length=6, user=alice
     )
@@ -241,8 +250,7 @@ def test_a_number_taken_meanwhile_is_not_stolen(alice, bob):
 
 
 def test_completing_with_the_number_already_yours_keeps_it(alice):
-    request = RequestFactory().post("/")
-    request.user = AnonymousUser()
+    request = proven_request(alice, anonymous=True)
     challenge = Challenge.objects.issue(
         PHONE, Purpose.PHONE_CHANGE, ttl=300, max_attempts=5, code_length=6, user=alice
     )
