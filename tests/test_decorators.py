@@ -84,14 +84,14 @@ def test_the_middleware_leaves_unmarked_views_alone(alice):
 @pytest.mark.parametrize(
     ("backend", "state"),
     [
-        ("django_webotp.backends.PhoneOTPBackend", State.VERIFIED),
-        ("tests.support.phone_backends.SitePhoneBackend", State.VERIFIED),
+        ("django_webotp.backends.PhoneOTPBackend", State.ONE_FACTOR),
+        ("tests.support.phone_backends.SitePhoneBackend", State.ONE_FACTOR),
         ("django.contrib.auth.backends.ModelBackend", State.PENDING),
         ("nowhere.Backend", State.PENDING),
         (None, State.PENDING),  # a session that recorded no backend
     ],
 )
-def test_a_session_signed_in_by_phone_code_needs_no_second_code(alice, backend, state):
+def test_a_session_signed_in_by_phone_code_has_one_factor_not_two(alice, backend, state):
     request = partial_request(alice)
     request.session["_auth_user_backend"] = backend
     assert get_state(request) is state

@@ -322,7 +322,7 @@ class TestSignupOff:
         self, client, queue, django_capture_on_commit_callbacks
     ):
         user = make_user("erin")
-        PhoneIdentity.objects.create(user=user, phone_number="+447911123999")
+        PhoneIdentity.objects.create(user=user, phone_number="+447911123999", can_sign_in=True)
         known, unknown = client, client.__class__()
         start(known, "+447911123999", capture=django_capture_on_commit_callbacks)
         start(unknown, PHONE, capture=django_capture_on_commit_callbacks)

@@ -210,10 +210,18 @@ def test_the_bot_check_is_not_asked_of_a_signed_in_account(client, alice, settin
     assert len(sms.outbox) == 1
 
 
-def test_a_phone_sign_in_is_already_the_second_step(client, alice):
-    client.post(reverse("webotp:login"), {"phone_number": PHONE})
+def test_a_phone_sign_in_is_one_factor_so_a_view_needing_two_refuses_it(client, db):
+    """One SMS never counts as two factors: a phone-only account signed in by code gets a 403
+    page on a view that requires the second step, and no second code to the same phone."""
+    client.post(reverse("webotp:login"), {"phone_number": PHONE})  # signs up
     client.post(reverse("webotp:verify"), {"code": last_code(PHONE)})
-    assert client.get(PROTECTED).status_code == 200
+    assert AUTH_SESSION_KEY in client.session
+    sms.outbox.clear()
+    response = client.get(PROTECTED)
+    assert response.status_code == 403
+    assert b"sign in with your password" in response.content
+    assert client.get(TWO_FACTOR)["Location"] == "/"  # the code page has nothing to add
+    assert sms.outbox == []
 
 
 def test_the_code_page_sends_the_others_away(client, alice):
