@@ -336,6 +336,20 @@ def test_required_everywhere_changes_nothing_for_anonymous_or_verified(client, a
 
 
 @pytest.mark.usefixtures("everywhere")
+def test_required_everywhere_refuses_a_session_signed_in_by_a_code_alone(client, db):
+    """A phone-only account has one factor: where every view needs two, it sees the 403 page
+    (and can sign out), never a second code to the same phone counted as the second step."""
+    client.post(reverse("webotp:login"), {"phone_number": PHONE})  # signs up
+    client.post(reverse("webotp:verify"), {"code": last_code(PHONE)})
+    assert AUTH_SESSION_KEY in client.session
+    for url in ("/", "/account/", "/admin/"):
+        response = client.get(url)
+        assert response.status_code == 403 and b"sign in with your password" in response.content
+    assert client.post(reverse("logout")).status_code == 302
+    assert AUTH_SESSION_KEY not in client.session
+
+
+@pytest.mark.usefixtures("everywhere")
 def test_django_logout_view_always_works(client, alice):
     from django.contrib.auth.views import LogoutView
 
