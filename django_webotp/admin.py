@@ -118,8 +118,12 @@ class ChallengeAdmin(admin.ModelAdmin):
 
 @admin.register(PhoneIdentity)
 class PhoneIdentityAdmin(admin.ModelAdmin):
-    list_display = ["phone_number", "user", "verified_at", "created_at"]
+    # "Signs in alone": whether its code is a way in without the password, or only the second
+    # step after it. Turning it on for a password account makes that password optional.
+    list_display = ["phone_number", "user", "can_sign_in", "verified_at", "created_at"]
+    list_filter = ["can_sign_in"]
     list_select_related = ["user"]
+    fields = ["user", "phone_number", "can_sign_in", "verified_at", "created_at"]
     raw_id_fields = ["user"]
     date_hierarchy = "created_at"
     readonly_fields = ["created_at"]

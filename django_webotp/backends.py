@@ -43,31 +43,49 @@ class PhoneOTPBackend(ModelBackend):
         if timezone.now() - challenge.consumed_at > timedelta(seconds=webotp_settings.CODE_TTL):
             return None
         user = user_for_phone(challenge.phone)
-        if user is None and webotp_settings.SIGNUP:
-            user = signup(challenge.phone)
         if user is None or not self.user_can_authenticate(user):
             return None
         return user
 
 
 def user_for_phone(phone_number: str):
+    """The user a sign-in code to this number signs in, or None.
+
+    None when the number is only a second factor (or staff's, see
+    ``PhoneIdentityQuerySet.may_sign_in``): such a number never signs in alone and never signs
+    up a second account either. A number nobody has signs up a new account if WEBOTP_SIGNUP.
+    """
     try:  # get(), not first(): the number is unique, so no ORDER BY on the sign-in path
-        identity = PhoneIdentity.objects.select_related("user").get(phone_number=phone_number)
+        identity = (
+            PhoneIdentity.objects.may_sign_in()
+            .select_related("user")
+            .get(phone_number=phone_number)
+        )
     except PhoneIdentity.DoesNotExist:
+        if (
+            webotp_settings.SIGNUP
+            and not PhoneIdentity.objects.filter(phone_number=phone_number).exists()
+        ):
+            return signup(phone_number)
         return None
     return identity.user
 
 
 def signup(phone_number: str):
-    """Create a user and its phone identity; if another request just did, use theirs."""
+    """Create a user and its phone identity, which signs in; if another request just did, use
+    theirs (unless the number was meanwhile added elsewhere as a second factor)."""
     factory = import_string(webotp_settings.CREATE_USER)
     try:
         with transaction.atomic():
             user = factory(phone_number)
-            PhoneIdentity.objects.create(user=user, phone_number=phone_number)
+            PhoneIdentity.objects.create(user=user, phone_number=phone_number, can_sign_in=True)
             return user
     except IntegrityError:
-        return user_for_phone(phone_number)
+        try:
+            identity = PhoneIdentity.objects.may_sign_in().select_related("user")
+            return identity.get(phone_number=phone_number).user
+        except PhoneIdentity.DoesNotExist:
+            return None
 
 
 def create_user(phone_number: str):

@@ -29,6 +29,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_ATTEMPTS": 5,
     # Whether a verified unknown number creates an account.
     "SIGNUP": True,
+    # Whether staff and superusers may sign in with a phone code alone, no password. Off: their
+    # numbers are only ever a second step (a deploy check warns when this is on).
+    "STAFF_SMS_SIGNIN": False,
     # Seconds between a code and a resent one, per challenge.
     "RESEND_COOLDOWN": 30,
     # Site name used in the SMS text; None: the current Site's name or the domain.

@@ -3,7 +3,8 @@
 ``@two_factor_required`` and ``TwoFactorRequiredMixin`` work like ``login_required`` and
 ``LoginRequiredMixin``: a signed-out visitor goes to the login page, a partly signed-in one
 (password given, code not yet) gets ``AnonymousUser`` as ``request.user`` and a redirect to the
-code page (``webotp:two_factor``). ``TwoFactorMiddleware`` does the same for every view when
+code page (``webotp:two_factor``); one signed in by a phone code alone gets a 403 page (one
+factor, not two). ``TwoFactorMiddleware`` does the same for every view when
 ``WEBOTP_TWO_FACTOR_REQUIRED = True``, except views marked ``@two_factor_exempt``.
 """
 
@@ -19,6 +20,7 @@ from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import LogoutView, redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from .conf import webotp_settings
@@ -28,6 +30,7 @@ __all__ = [
     "TwoFactorRequiredMixin",
     "code_page_redirect",
     "hide_user",
+    "one_factor_refusal",
     "refusal",
     "requires_two_factor",
     "two_factor_exempt",
@@ -64,7 +67,20 @@ def refusal(
     if state is State.PENDING:
         hide_user(request)
         return code_page_redirect(request)
+    if state is State.ONE_FACTOR:
+        return one_factor_refusal(request)
     return None
+
+
+def one_factor_refusal(request: HttpRequest) -> HttpResponse:
+    """403 for a session signed in by a phone code alone: this view needs a second factor, and
+    another code to the same phone would not be one."""
+    return TemplateResponse(
+        request,
+        "django_webotp/two_factor_one_factor.html",
+        {"next": request.get_full_path()},
+        status=403,
+    )
 
 
 def two_factor_required(

@@ -16,7 +16,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.deprecation import MiddlewareMixin
 
-from .decorators import code_page_redirect, hide_user, requires_two_factor
+from .decorators import code_page_redirect, hide_user, one_factor_refusal, requires_two_factor
 from .flows.two_factor import State, get_state
 
 __all__ = ["TwoFactorMiddleware"]
@@ -33,7 +33,10 @@ class TwoFactorMiddleware(MiddlewareMixin):
         if not requires_two_factor(view_func):
             return None
         # Signed-out visitors are login_required's (or LoginRequiredMiddleware's) business.
-        if get_state(request) is not State.PENDING:
+        state = get_state(request)
+        if state is State.ONE_FACTOR:
+            return one_factor_refusal(request)
+        if state is not State.PENDING:
             return None
         hide_user(request)
         return code_page_redirect(request)

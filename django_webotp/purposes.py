@@ -27,8 +27,10 @@ class PurposeSpec:
     signs_in: bool = False
     #: A one-tap link (and its QR code) may carry the code.
     links: bool = False
-    #: Whether a number no account has yet is sent its code while WEBOTP_SIGNUP is off. Only
-    #: sign-in withholds it; the other purposes send to a number their flow chose.
+    #: Whether the code is withheld from a number it cannot sign in: one no account has while
+    #: WEBOTP_SIGNUP is off, or one that is only a second factor (``PhoneIdentityQuerySet.
+    #: sign_in_code_goes_to``). Only sign-in withholds; other purposes send to a number their
+    #: flow chose.
     unknown_numbers_withheld: bool = False
     #: The number must not be another account's (a phone change): its SMS then carries no code.
     number_must_be_free: bool = False

@@ -154,3 +154,16 @@ def test_the_admin_shows_the_confirmed_action(admin_client):
         reverse("admin:django_webotp_challenge_changelist"), {"purpose": "confirm"}
     )
     assert "Action confirmation" in listed.content.decode()
+
+
+def test_identities_show_filter_and_edit_whether_they_sign_in_alone(admin_client):
+    identity = PhoneIdentity.objects.create(user=make_user("pat"), phone_number=PHONE)
+    changelist = reverse("admin:django_webotp_phoneidentity_changelist")
+    response = admin_client.get(changelist)
+    assert "Signs in alone" in response.content.decode()
+    assert admin_client.get(changelist, {"can_sign_in__exact": "1"}).context["cl"].result_count == 0
+    assert admin_client.get(changelist, {"can_sign_in__exact": "0"}).context["cl"].result_count == 1
+    change = admin_client.get(
+        reverse("admin:django_webotp_phoneidentity_change", args=[identity.pk])
+    )
+    assert 'name="can_sign_in"' in change.content.decode()

@@ -56,7 +56,9 @@ def test_default_create_user_avoids_a_taken_username():
 
 def test_signup_race_returns_the_winner_and_leaves_no_orphan_user(django_user_model):
     winner = make_user("winner")
-    PhoneIdentity.objects.create(user=winner, phone_number=PHONE)  # the other request won
+    PhoneIdentity.objects.create(
+        user=winner, phone_number=PHONE, can_sign_in=True
+    )  # the other request won
     assert signup(PHONE) == winner
     assert list(django_user_model.objects.all()) == [winner]  # our new user was rolled back
 

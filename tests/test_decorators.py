@@ -9,7 +9,13 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 
 from django_webotp.middleware import TwoFactorMiddleware
-from django_webotp.two_factor import State, get_state, two_factor_required
+from django_webotp.two_factor import (
+    VERIFIED_SESSION_KEY,
+    State,
+    get_state,
+    is_verified,
+    two_factor_required,
+)
 from tests.support.accounts import TWO_FACTOR, finish_two_factor, password_login
 
 
@@ -84,14 +90,14 @@ def test_the_middleware_leaves_unmarked_views_alone(alice):
 @pytest.mark.parametrize(
     ("backend", "state"),
     [
-        ("django_webotp.backends.PhoneOTPBackend", State.VERIFIED),
-        ("tests.support.phone_backends.SitePhoneBackend", State.VERIFIED),
+        ("django_webotp.backends.PhoneOTPBackend", State.ONE_FACTOR),
+        ("tests.support.phone_backends.SitePhoneBackend", State.ONE_FACTOR),
         ("django.contrib.auth.backends.ModelBackend", State.PENDING),
         ("nowhere.Backend", State.PENDING),
         (None, State.PENDING),  # a session that recorded no backend
     ],
 )
-def test_a_session_signed_in_by_phone_code_needs_no_second_code(alice, backend, state):
+def test_a_session_signed_in_by_phone_code_has_one_factor_not_two(alice, backend, state):
     request = partial_request(alice)
     request.session["_auth_user_backend"] = backend
     assert get_state(request) is state
@@ -114,3 +120,17 @@ def test_the_middleware_costs_a_signed_in_session_no_query(client, alice, settin
         m for m in settings.MIDDLEWARE if m != "django_webotp.middleware.TwoFactorMiddleware"
     ]
     assert queries_for(client, "/account/") == guarded
+
+
+def test_a_session_signed_in_by_phone_code_is_not_two_step_verified(alice):
+    """Whatever the session holds, an SMS sign-in is one factor: never VERIFIED, and the views
+    that need the second step answer 403 instead of running."""
+    request = partial_request(alice)
+    request.session["_auth_user_backend"] = "django_webotp.backends.PhoneOTPBackend"
+    request.session[VERIFIED_SESSION_KEY] = {"user": str(alice.pk), "method": "sms", "at": 0}
+    assert get_state(request) is State.ONE_FACTOR
+    assert is_verified(request) is False
+    view = two_factor_required(lambda request: "ran")
+    assert view(request).status_code == 403
+    answer = TwoFactorMiddleware(lambda request: None).process_view(request, view, (), {})
+    assert answer.status_code == 403

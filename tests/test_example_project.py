@@ -13,8 +13,10 @@ from django.urls import reverse
 
 from django_webotp import sms
 from django_webotp.models import PhoneIdentity
+from django_webotp.testing import last_code
+from tests.support.accounts import TWO_FACTOR, finish_two_factor, password_login
 from tests.support.catalogs import assert_compiled, assert_complete, catalog_id
-from tests.support.users import make_user
+from tests.support.users import PASSWORD, make_user
 
 example_project = pytest.importorskip(
     "example_project", reason="the example project is not here (an sdist ships without it)"
@@ -53,7 +55,8 @@ def test_signed_in_pages_and_sign_out(client):
         f"Signed in as <strong>{user.get_username()}</strong>" in client.get("/").content.decode()
     )
     account = client.get("/account/").content.decode()
-    assert PHONE in account
+    assert "+44 ••• 456" in account
+    assert PHONE not in account and "7911123456" not in account  # masked, not shown
     assert client.get("/logout/").status_code == 405
     client.post("/logout/")
     assert "You are not signed in." in client.get("/").content.decode()
@@ -131,3 +134,67 @@ def test_the_example_needs_no_new_migration():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- setting a password: an example of good practice ------------------------------------
+
+SET_PASSWORD = "/account/password/"
+NEW_PASSWORD = "a-new-and-long-passphrase-42"
+
+
+def set_password(client, **fields):
+    return client.post(
+        SET_PASSWORD, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD, **fields}
+    )
+
+
+def phone_sign_up(client):
+    client.post(reverse("webotp:login"), {"phone_number": PHONE})
+    client.post(reverse("webotp:verify"), {"code": last_code(PHONE)})
+    return PhoneIdentity.objects.get(phone_number=PHONE).user
+
+
+def test_changing_a_password_needs_the_old_one(client, alice):
+    finish_two_factor(client)
+    assert b'name="old_password"' in client.get(SET_PASSWORD).content
+    assert set_password(client).status_code == 400
+    assert set_password(client, old_password="not-it").status_code == 400
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)
+
+    assert set_password(client, old_password=PASSWORD)["Location"] == "/account/"
+    alice.refresh_from_db()
+    assert alice.check_password(NEW_PASSWORD)
+    assert client.get("/account/").status_code == 200  # this session stays signed in
+
+
+def test_a_password_session_waiting_for_its_code_goes_to_the_code_page_first(client, alice):
+    password_login(client)
+    response = set_password(client, old_password=PASSWORD)
+    assert response.status_code == 302 and response["Location"].startswith(TWO_FACTOR)
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_a_phone_only_account_sets_a_first_password_right_after_signing_in(client):
+    user = phone_sign_up(client)
+    assert b'name="old_password"' not in client.get(SET_PASSWORD).content
+    assert set_password(client)["Location"] == "/account/"
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_a_phone_only_session_left_open_must_sign_in_again_to_set_a_password(client):
+    from example_project.views import RECENT_SIGN_IN, SIGNED_IN_AT
+
+    user = phone_sign_up(client)
+    session = client.session
+    session[SIGNED_IN_AT] -= RECENT_SIGN_IN + 1
+    session.save()
+    assert client.get(SET_PASSWORD).status_code == 403
+    response = set_password(client)
+    assert response.status_code == 403 and b"sign in again" in response.content
+    user.refresh_from_db()
+    assert not user.has_usable_password()

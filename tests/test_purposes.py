@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from django_webotp.backends import PhoneOTPBackend
 from django_webotp.codes import make_code
-from django_webotp.models import Challenge, Purpose, Verdict
+from django_webotp.models import Challenge, PhoneIdentity, Purpose, Verdict
 from django_webotp.testing import last_code
 from tests.support.accounts import (
     PHONE,
@@ -47,7 +47,9 @@ def test_codes_without_an_action_are_unchanged():
 
 
 def test_a_two_factor_code_does_not_sign_in_and_a_sign_in_code_does_not_finish_two_factor(alice):
-    # The same phone waits for a sign-in code (one browser) and a 2FA code (another) at once.
+    # The same phone waits for a sign-in code (one browser) and a 2FA code (another) at once;
+    # the number is made one that signs in alone, as an administrator may.
+    PhoneIdentity.objects.filter(user=alice).update(can_sign_in=True)
     phone_browser = Client()
     phone_browser.post(LOGIN, {"phone_number": PHONE})
     sign_in_code = last_code(PHONE)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.checks import Tags, register
 
 from .abuse import bot_check_errors, budget_errors, destination_errors, rate_errors
+from .accounts import account_warnings, staff_sms_signin_warnings
 from .codes import code_errors
 from .delivery import IMMEDIATE_TASK_BACKENDS, delivery_problems
 from .deployment import UNSHARED_CACHES, deployment_warnings
@@ -58,6 +59,8 @@ from .messages import (
     W040,
     W050,
     W060,
+    W070,
+    W071,
 )
 from .sms_backends import DEV_SMS_BACKENDS, backend_errors, provider_errors
 from .two_factor import two_factor_problems
@@ -109,7 +112,11 @@ __all__ = [
     "W040",
     "W050",
     "W060",
+    "W070",
+    "W071",
+    "account_warnings",
     "check_settings",
+    "staff_sms_signin_warnings",
 ]
 
 
@@ -129,6 +136,7 @@ def check_settings(app_configs=None, **kwargs) -> list:
         *deployment_warnings(),
         *delivery_problems(),
         *two_factor_problems(),
+        *account_warnings(),
         *format_errors(),
         *link_problems(),
     ]

@@ -49,6 +49,8 @@ __all__ = [
     "W040",
     "W050",
     "W060",
+    "W070",
+    "W071",
 ]
 
 # The dotted paths some messages name.
@@ -100,3 +102,11 @@ W050 = (
     "requires the second step."
 )
 W060 = "WEBOTP_LINK_QR is on but segno is not installed, so the code page shows no QR code."
+W070 = (
+    "WEBOTP_STAFF_SMS_SIGNIN is on: staff and superusers whose number may sign in sign in with an "
+    "SMS code alone, no password; whoever holds their phone or SIM holds the admin."
+)
+W071 = (
+    "WEBOTP_TWO_FACTOR_REQUIRED is True and WEBOTP_SIGNUP is on: accounts made by phone sign-up "
+    "have one factor, and every view that requires the second step refuses them."
+)

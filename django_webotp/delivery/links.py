@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from ..conf import webotp_settings
 from ..models import Challenge, Status
+from ..phone import masked_number
 from ..purposes import spec
 
 __all__ = [
@@ -130,12 +131,7 @@ def sms_link(
 
 def masked_phone(challenge: Challenge) -> str:
     """The challenge's number with all but its country code and last three digits hidden."""
-    number = challenge.phone_number
-    country = getattr(number, "country_code", None)
-    national = str(getattr(number, "national_number", "") or "")
-    if not country or len(national) < 4:
-        return "•••"
-    return f"+{country} ••• {national[-3:]}"
+    return masked_number(challenge.phone_number)
 
 
 def qr_available() -> bool:

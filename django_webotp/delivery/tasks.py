@@ -83,8 +83,8 @@ def send_code(challenge_id: str, domain: str, site: str, language: str | None = 
     challenge = Challenge.objects.get(pk=challenge_id)
     if challenge.status is not Status.PENDING:
         return "skipped"  # replaced or expired while queued: stays "not sent yet"
-    withheld = spec(challenge.purpose).unknown_numbers_withheld and not webotp_settings.SIGNUP
-    if withheld and not _known(challenge):
+    withheld = spec(challenge.purpose).unknown_numbers_withheld
+    if withheld and not PhoneIdentity.objects.sign_in_code_goes_to(challenge.phone_number):
         # Decided here rather than in the request, so an unknown number's code page goes
         # through the same "sending..." step as a known one's.
         Challenge.objects.filter(pk=challenge.pk).update(delivery_status=DeliveryStatus.SUPPRESSED)
@@ -92,10 +92,6 @@ def send_code(challenge_id: str, domain: str, site: str, language: str | None = 
     with translation.override(language) if language else nullcontext():
         error = send.deliver_code(challenge, None, domain=domain, site=site)
     return DeliveryStatus.FAILED if error else DeliveryStatus.SENT
-
-
-def _known(challenge: Challenge) -> bool:
-    return PhoneIdentity.objects.filter(phone_number=challenge.phone_number).exists()
 
 
 @_decorate

@@ -205,9 +205,9 @@ def _new_number_limit(request: HttpRequest, phone: str, purpose: str, user: Any)
 def _may_receive(phone: str, purpose: str) -> bool:
     """Whether this number is sent its code now (queued sends decide in the worker instead, so
     both kinds of number go through the same "sending..." step on the code page)."""
-    if not spec(purpose).unknown_numbers_withheld or webotp_settings.SIGNUP:
+    if not spec(purpose).unknown_numbers_withheld:
         return True
-    return PhoneIdentity.objects.filter(phone_number=phone).exists()
+    return PhoneIdentity.objects.sign_in_code_goes_to(phone)
 
 
 def resend_in(challenge: Challenge) -> int:

@@ -71,6 +71,10 @@ def already_yours(user: Any, phone_number: str) -> bool:
 def complete(request: HttpRequest, user: Any, challenge: Challenge) -> bool:
     """Make the just-verified number the user's only one; notify the numbers it replaced.
 
+    The new number does what the old one did: it signs in alone if a number it replaced did,
+    or if the account has no password (a phone is its only way in); a number added to a
+    password account (two-step enrolment) is only ever its second factor.
+
     False when the number was taken by another account in the meantime, or when the session did
     not prove itself before the code was sent (``needs_proof``): nothing changes then.
     """
@@ -80,12 +84,14 @@ def complete(request: HttpRequest, user: Any, challenge: Challenge) -> bool:
     try:
         with transaction.atomic():
             mine = PhoneIdentity.objects.select_for_update().filter(user=user)
-            old = [str(number) for number in mine.values_list("phone_number", flat=True)]
+            rows = list(mine.values_list("phone_number", "can_sign_in"))
+            old = [str(number) for number, _ in rows]
             mine.exclude(phone_number=new).delete()
             if new in old:
                 mine.update(verified_at=timezone.now())
             else:
-                PhoneIdentity.objects.create(user=user, phone_number=new)
+                signs_in = any(flag for _, flag in rows) or not user.has_usable_password()
+                PhoneIdentity.objects.create(user=user, phone_number=new, can_sign_in=signs_in)
     except IntegrityError:
         return False
     replaced = [number for number in old if number != new]

@@ -6,9 +6,13 @@ A view that requires the second step never sees such a session (``decorators`` a
 ``middleware`` see to that); this module keeps the state they read.
 
 What counts as the second step, per session: a code entered on the code page; a phone number
-verified by code while enrolling (a user who had none); a browser remembered by its signed cookie
-(``WEBOTP_TWO_FACTOR_REMEMBER_DAYS``); or a session signed in by phone code in the first place
-(``PhoneOTPBackend``: the phone is the factor already proved).
+verified by code while enrolling (a user who had none); or a browser remembered by its signed
+cookie (``WEBOTP_TWO_FACTOR_REMEMBER_DAYS``).
+
+A session signed in by a phone code alone (``PhoneOTPBackend``) has proved one factor, never two:
+its state is ``ONE_FACTOR``, and a view that requires the second step refuses it rather than
+send a second SMS to the same phone (two codes to one phone are still one factor). Such an
+account signs in with its password and a code to reach those views.
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ class State(StrEnum):
     VERIFIED = "verified"  # fully signed in
     NOT_NEEDED = "not_needed"  # no phone, and WEBOTP_TWO_FACTOR_WITHOUT_PHONE = "allow"
     PENDING = "pending"  # password given, code not yet: only partly signed in
+    ONE_FACTOR = "one_factor"  # signed in by a phone code alone: not two-step verified
 
 
 def user_phone(user: Any) -> str | None:
@@ -85,7 +90,8 @@ def get_state(request: HttpRequest) -> State:
 
 
 def is_verified(request: HttpRequest) -> bool:
-    """Whether the request is fully signed in (second step done, or not needed)."""
+    """Whether the request is fully signed in (second step done, or not needed); never for a
+    session signed in by a phone code alone."""
     return get_state(request) in (State.VERIFIED, State.NOT_NEEDED)
 
 
@@ -95,7 +101,7 @@ def _work_out_state(request: HttpRequest) -> State:
         return State.ANONYMOUS
     session = request.session
     if _signed_in_by_phone(session.get(BACKEND_SESSION_KEY)):
-        return State.VERIFIED
+        return State.ONE_FACTOR  # one SMS is one factor, whatever else the session holds
     marker = session.get(VERIFIED_SESSION_KEY) or {}
     if isinstance(marker, dict) and marker.get("user") == str(user.pk):
         return State.VERIFIED

@@ -144,7 +144,7 @@ def test_a_provider_failure_is_424_and_leaves_no_challenge_to_verify(api, settin
 def test_an_unknown_number_looks_the_same_while_signup_is_off(api, other_api, settings):
     settings.WEBOTP_SIGNUP = False
     user = make_user("known")
-    PhoneIdentity.objects.create(user=user, phone_number="+447400123457")
+    PhoneIdentity.objects.create(user=user, phone_number="+447400123457", can_sign_in=True)
     unknown, known = api.start(), other_api.start("+447400123457")
     assert unknown.status_code == known.status_code == 202
     assert unknown.json() | {"phone_number": ""} == known.json() | {"phone_number": ""}

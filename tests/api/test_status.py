@@ -94,7 +94,7 @@ def test_carrier_receipts_are_hidden_while_signup_is_off(api, settings, status):
 
     settings.WEBOTP_SIGNUP = False
     user = make_user("known")
-    PhoneIdentity.objects.create(user=user, phone_number=PHONE)
+    PhoneIdentity.objects.create(user=user, phone_number=PHONE, can_sign_in=True)
     api.start()
     receipt(status)
     assert Challenge.objects.get().delivery_status == status

@@ -148,7 +148,7 @@ def test_a_code_whose_sms_failed_is_undelivered(api):
 
 def test_an_inactive_account_is_account_unavailable(api):
     user = make_user("gone", is_active=False)
-    PhoneIdentity.objects.create(user=user, phone_number=PHONE)
+    PhoneIdentity.objects.create(user=user, phone_number=PHONE, can_sign_in=True)
     api.start()
     response = api.verify(last_code(PHONE))
     assert response.status_code == 403

@@ -45,6 +45,7 @@ def test_the_middleware_must_follow_authentication(settings):
 def test_required_without_the_middleware_warns(settings):
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != MIDDLEWARE]
     settings.WEBOTP_TWO_FACTOR_REQUIRED = True
+    settings.WEBOTP_SIGNUP = False  # else W071 too (tests/checks/test_accounts.py)
     assert check_settings() == [
         Warning(
             checks.W050,

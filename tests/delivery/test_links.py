@@ -419,7 +419,7 @@ def test_link_posts_count_towards_the_verify_rate_limit(client, settings):
 
 def test_an_inactive_user_is_refused(client):
     user = make_user("inactive", is_active=False)
-    PhoneIdentity.objects.create(user=user, phone_number=PHONE)
+    PhoneIdentity.objects.create(user=user, phone_number=PHONE, can_sign_in=True)
     start(client)
     path, code = link_parts()
     response = opened(path).post(CONFIRM, {"code": code})

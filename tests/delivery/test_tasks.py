@@ -322,7 +322,7 @@ class TestSignupOff:
         self, client, queue, django_capture_on_commit_callbacks
     ):
         user = make_user("erin")
-        PhoneIdentity.objects.create(user=user, phone_number="+447911123999")
+        PhoneIdentity.objects.create(user=user, phone_number="+447911123999", can_sign_in=True)
         known, unknown = client, client.__class__()
         start(known, "+447911123999", capture=django_capture_on_commit_callbacks)
         start(unknown, PHONE, capture=django_capture_on_commit_callbacks)
@@ -360,3 +360,13 @@ class TestStatusEndpoint:
     def test_it_answers_only_for_this_browsers_challenge(self, client):
         start(client)
         assert client.__class__().get(STATUS).status_code == 404
+
+
+def test_the_worker_sends_no_sign_in_code_to_a_second_factor_number(
+    client, queue, django_capture_on_commit_callbacks
+):
+    """Sign-up on: a number added for two-step verification still gets no sign-in code."""
+    PhoneIdentity.objects.create(user=make_user("frank"), phone_number=PHONE)  # second factor
+    start(client, PHONE, capture=django_capture_on_commit_callbacks)
+    assert run_worker(queue) == [DeliveryStatus.SUPPRESSED]
+    assert sms.outbox == []

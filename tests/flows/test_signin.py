@@ -133,7 +133,7 @@ def test_start_reveals_nothing_about_accounts_when_signup_is_off(settings, no_ra
     settings.WEBOTP_SIGNUP = False
     settings.WEBOTP_SMS_BUDGETS = {}
     known = "+447400111111"
-    PhoneIdentity.objects.create(user=make_user("k"), phone_number=known)
+    PhoneIdentity.objects.create(user=make_user("k"), phone_number=known, can_sign_in=True)
     known_response, unknown_response = (
         start(Client(), known, ip=IP),
         start(Client(), "+447400222222", ip=IP),

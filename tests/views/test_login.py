@@ -96,7 +96,7 @@ def test_right_code_signs_in_a_new_user_and_rotates_the_session(client):
 
 def test_known_number_signs_in_its_existing_user(client):
     user = make_user("alice")
-    PhoneIdentity.objects.create(user=user, phone_number=PHONE)
+    PhoneIdentity.objects.create(user=user, phone_number=PHONE, can_sign_in=True)
     start(client)
     client.post(VERIFY, {"code": last_code(PHONE)})
     assert str(client.session[SESSION_KEY]) == str(user.pk)
@@ -105,7 +105,7 @@ def test_known_number_signs_in_its_existing_user(client):
 
 def test_inactive_user_is_refused(client):
     user = make_user("bob", is_active=False)
-    PhoneIdentity.objects.create(user=user, phone_number=PHONE)
+    PhoneIdentity.objects.create(user=user, phone_number=PHONE, can_sign_in=True)
     start(client)
     response = client.post(VERIFY, {"code": last_code(PHONE)})
     assert response.status_code == 403
@@ -275,7 +275,7 @@ class TestSignupOff:
 
     def test_known_number_still_gets_a_code(self, client):
         user = make_user("carol")
-        PhoneIdentity.objects.create(user=user, phone_number=PHONE)
+        PhoneIdentity.objects.create(user=user, phone_number=PHONE, can_sign_in=True)
         start(client)
         assert len(sms.outbox) == 1
         client.post(VERIFY, {"code": last_code(PHONE)})
@@ -283,7 +283,7 @@ class TestSignupOff:
 
     def test_known_and_unknown_numbers_get_identical_responses(self, client):
         user = make_user("dave")
-        PhoneIdentity.objects.create(user=user, phone_number="+447911123999")
+        PhoneIdentity.objects.create(user=user, phone_number="+447911123999", can_sign_in=True)
         known = start(client, "+447911123999")
         unknown = start(client.__class__(), PHONE)
         assert known.status_code == unknown.status_code

@@ -210,10 +210,18 @@ def test_the_bot_check_is_not_asked_of_a_signed_in_account(client, alice, settin
     assert len(sms.outbox) == 1
 
 
-def test_a_phone_sign_in_is_already_the_second_step(client, alice):
-    client.post(reverse("webotp:login"), {"phone_number": PHONE})
+def test_a_phone_sign_in_is_one_factor_so_a_view_needing_two_refuses_it(client, db):
+    """One SMS never counts as two factors: a phone-only account signed in by code gets a 403
+    page on a view that requires the second step, and no second code to the same phone."""
+    client.post(reverse("webotp:login"), {"phone_number": PHONE})  # signs up
     client.post(reverse("webotp:verify"), {"code": last_code(PHONE)})
-    assert client.get(PROTECTED).status_code == 200
+    assert AUTH_SESSION_KEY in client.session
+    sms.outbox.clear()
+    response = client.get(PROTECTED)
+    assert response.status_code == 403
+    assert b"sign in with your password" in response.content
+    assert client.get(TWO_FACTOR)["Location"] == "/"  # the code page has nothing to add
+    assert sms.outbox == []
 
 
 def test_the_code_page_sends_the_others_away(client, alice):
@@ -325,6 +333,20 @@ def test_required_everywhere_changes_nothing_for_anonymous_or_verified(client, a
     finish_two_factor(client)
     assert client.get("/").status_code == 200
     assert client.get("/account/").status_code == 200
+
+
+@pytest.mark.usefixtures("everywhere")
+def test_required_everywhere_refuses_a_session_signed_in_by_a_code_alone(client, db):
+    """A phone-only account has one factor: where every view needs two, it sees the 403 page
+    (and can sign out), never a second code to the same phone counted as the second step."""
+    client.post(reverse("webotp:login"), {"phone_number": PHONE})  # signs up
+    client.post(reverse("webotp:verify"), {"code": last_code(PHONE)})
+    assert AUTH_SESSION_KEY in client.session
+    for url in ("/", "/account/", "/admin/"):
+        response = client.get(url)
+        assert response.status_code == 403 and b"sign in with your password" in response.content
+    assert client.post(reverse("logout")).status_code == 302
+    assert AUTH_SESSION_KEY not in client.session
 
 
 @pytest.mark.usefixtures("everywhere")
