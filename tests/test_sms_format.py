@@ -298,6 +298,23 @@ def test_parse_invalid(message):
     assert parse_origin_bound_message(message) is None
 
 
+# Internationalised names are mapped as browsers map them (UTS #46, non-transitional), not with
+# Python's IDNA 2003 codec: "faß.de" is its own site, not "fass.de".
+@pytest.mark.parametrize(
+    ("host", "ascii_host"),
+    [
+        pytest.param("faß.de", "xn--fa-hia.de", id="sharp-s"),
+        pytest.param("FAß.DE", "xn--fa-hia.de", id="sharp-s-upper"),
+        pytest.param("βόλος.example", "xn--nxasmm1c.example", id="greek-final-sigma"),
+        pytest.param("ｅｘａｍｐｌｅ.com", "example.com", id="full-width"),
+    ],
+)
+def test_idn_hosts_as_browsers_write_them(host, ascii_host):
+    assert build_origin_bound_line(host, "123456") == f"@{ascii_host} #123456"
+    parsed = parse_origin_bound_message(f"@{host} #123456 @{host}")
+    assert parsed == OriginBoundCode(ascii_host, "123456", ascii_host)
+
+
 @pytest.mark.parametrize("value", [None, 123456, b"@example.com #123456", ["@example.com #1"]])
 def test_parse_non_str_returns_none(value):
     assert parse_origin_bound_message(value) is None
