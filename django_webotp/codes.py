@@ -1,9 +1,9 @@
 """Make a challenge's code and check a submitted one; nothing secret is ever stored.
 
-The code is an RFC 4226 HOTP value (counter 0) whose key is derived from ``SECRET_KEY`` and the challenge's
-random id, purpose and phone number, and, for a confirmation, the digest of the action it
-confirms. The database holds only the id, so a leaked table gives an attacker nothing to compute
-codes from, and a code made for one purpose, number or action cannot verify another.
+The code is an RFC 4226 HOTP value (counter 0) whose key is derived from ``SECRET_KEY`` and the
+challenge's random id, purpose and phone number, and, for a confirmation, the digest of the
+action it confirms. The database holds only the id, so a leaked table gives an attacker nothing
+to compute codes from, and a code made for one purpose, number or action cannot verify another.
 
 HOTP's truncation keeps 31 bits, too few for more than 8 digits (a 10-digit code would have
 2^31 values, not 10^10, and 9-digit codes would be biased): longer codes are the 256-bit HMAC

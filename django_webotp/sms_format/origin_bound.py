@@ -223,7 +223,8 @@ def parse_origin_bound_message(message: str) -> OriginBoundCode | None:
     in the last line is ignored"), a tab included. Hosts must be DNS names (a single label such
     as "localhost" is allowed) or dotted-quad IPv4 addresses, with no scheme, port, path or user
     (a line naming any other host, top-level or embedded, gives None); they come back
-    lower-cased, an internationalised name in its punycode form (UTS #46, as browsers map it). Never raises.
+    lower-cased, an internationalised name in its punycode form (UTS #46, as browsers map it).
+    Never raises.
     """
     if not isinstance(message, str):
         return None
