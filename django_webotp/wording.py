@@ -20,6 +20,7 @@ __all__ = [
     "lost_message",
     "new_code_sent",
     "please_wait",
+    "superseded_message",
     "verdict_message",
     "wait_text",
 ]
@@ -39,6 +40,8 @@ def closed_message(verdict: Verdict, purpose: str) -> str:
 
 def verdict_message(verdict: Verdict, challenge: Challenge) -> str:
     """What to tell the person about a code that was not accepted."""
+    if verdict is Verdict.SUPERSEDED:
+        return superseded_message()
     if verdict is Verdict.WRONG:
         return ngettext(
             "That code is not right. You have %(n)d attempt left.",
@@ -46,6 +49,11 @@ def verdict_message(verdict: Verdict, challenge: Challenge) -> str:
             challenge.attempts_left,
         ) % {"n": challenge.attempts_left}
     return closed_message(verdict, challenge.purpose)
+
+
+def superseded_message() -> str:
+    """The code of a replaced challenge was typed while its replacement waits (no attempt)."""
+    return _("A newer code was sent to you; use the latest one.")
 
 
 def lost_message(purpose: str) -> str:

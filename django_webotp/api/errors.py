@@ -34,6 +34,7 @@ CODES: dict[str, int] = {
     "expired": 400,
     "used": 400,
     "replaced": 400,
+    "superseded": 400,  # the code of a challenge a newer one replaced: no attempt spent
     "undelivered": 400,
     "account_unavailable": 403,
     "csrf_failed": 403,

@@ -107,6 +107,8 @@ def verify(request: HttpRequest) -> HttpResponse:
     message = verdict_message(result.verdict, challenge)
     if result.verdict is Verdict.WRONG:
         return error("invalid_code", message, field="code", attempts_left=challenge.attempts_left)
+    if result.verdict is Verdict.SUPERSEDED:  # the challenge still waits, no attempt was spent
+        return error("superseded", message, field="code", attempts_left=challenge.attempts_left)
     return error(str(result.verdict), message, attempts_left=challenge.attempts_left)
 
 

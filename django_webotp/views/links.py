@@ -145,7 +145,7 @@ class LinkConfirmView(View):
             return self.render_form(challenge, form, status=400)
         if result.verified:
             return self.sign_in(step, challenge, form)
-        if result.verdict is not Verdict.WRONG:
+        if result.verdict not in (Verdict.WRONG, Verdict.SUPERSEDED):
             return _closed(request, result.verdict)
         form.add_error("code", verdict_message(result.verdict, challenge))
         return self.render_form(challenge, form, status=400)
