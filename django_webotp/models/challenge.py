@@ -176,9 +176,9 @@ class Challenge(models.Model):
             correct = codes_equal(fixed_code, submitted)
         else:
             correct = self._is_code(submitted)
-        if not correct and replaced_id and fixed_code is None and not self._closed():
-            if self._is_replaced_code(replaced_id, submitted):
-                return Verdict.SUPERSEDED
+        told_apart = not correct and fixed_code is None and not self._closed()
+        if told_apart and replaced_id and self._is_replaced_code(replaced_id, submitted):
+            return Verdict.SUPERSEDED
         for _round in range(self.max_attempts + 1):
             if self._closed():
                 break
