@@ -20,6 +20,7 @@ __all__ = [
     "lost_message",
     "new_code_sent",
     "please_wait",
+    "session_unavailable",
     "superseded_message",
     "verdict_message",
     "wait_text",
@@ -80,6 +81,11 @@ def delivery_failed() -> str:
 
 def new_code_sent() -> str:
     return _("We sent a new code.")
+
+
+def session_unavailable() -> str:
+    """The code was right but signing in failed on our side (the session store): try again."""
+    return _("We could not sign you in just now. Please wait a moment, then request a new code.")
 
 
 def account_unavailable() -> str:

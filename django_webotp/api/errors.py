@@ -41,6 +41,7 @@ CODES: dict[str, int] = {
     "method_not_allowed": 405,
     "delivery_failed": 424,  # Failed Dependency: the SMS provider, not the person, failed
     "rate_limited": 429,
+    "session_unavailable": 503,  # the session store failed after the code was used up
 }
 
 
