@@ -1,39 +1,64 @@
 """Make a challenge's code and check a submitted one; nothing secret is ever stored.
 
-The code is an RFC 4226 HOTP value whose key is derived from ``SECRET_KEY`` and the challenge's
-random id, purpose and phone number, and, for a confirmation, the digest of the action it
-confirms. The database holds only the id, so a leaked table gives an attacker nothing to compute
-codes from, and a code made for one purpose, number or action cannot verify another.
+The code is an RFC 4226 HOTP value (counter 0) whose key is derived from ``SECRET_KEY`` and the
+challenge's random id, purpose and phone number, and, for a confirmation, the digest of the
+action it confirms. The database holds only the id, so a leaked table gives an attacker nothing
+to compute codes from, and a code made for one purpose, number or action cannot verify another.
+
+HOTP's truncation keeps 31 bits, too few for more than 8 digits (a 10-digit code would have
+2^31 values, not 10^10, and 9-digit codes would be biased): longer codes are the 256-bit HMAC
+taken modulo 10^digits instead, every value as likely as any other to within 10^-66.
+
+Codes are made with ``SECRET_KEY``; a submitted code is also checked against the keys in
+``SECRET_KEY_FALLBACKS``, so rotating the key does not break the codes already on their way.
 """
 
 from __future__ import annotations
 
-import base64
+import hashlib
 import hmac
 
-import pyotp
+from django.conf import settings
 from django.utils.crypto import salted_hmac
 
-__all__ = ["check_code", "codes_equal", "make_code"]
+__all__ = ["HOTP_MAX_DIGITS", "check_code", "codes_equal", "make_code"]
 
 _KEY_SALT = "django_webotp.codes"
+#: The most digits an RFC 4226 value carries without bias; longer codes are derived otherwise.
+HOTP_MAX_DIGITS = 8
 
 
-def _hotp(challenge_id: str, purpose: str, phone_number: str, digits: int, action_digest: str):
+def _key(challenge_id: str, purpose: str, phone_number: str, action_digest: str, secret) -> bytes:
     material = f"{challenge_id}\x1f{purpose}\x1f{phone_number}"
     if action_digest:
         # Appended only when there is one, so the codes of the other purposes stay as they were
         # (a deploy does not break the codes already on their way).
         material += f"\x1f{action_digest}"
-    key = salted_hmac(_KEY_SALT, material, algorithm="sha256").digest()
-    return pyotp.HOTP(base64.b32encode(key).decode("ascii"), digits=digits)
+    return salted_hmac(_KEY_SALT, material, secret=secret, algorithm="sha256").digest()
+
+
+_COUNTER = (0).to_bytes(8, "big")  # one code per challenge: HOTP's counter is always 0
+
+
+def _code(key: bytes, digits: int) -> str:
+    if digits <= HOTP_MAX_DIGITS:
+        # RFC 4226 section 5.3: dynamic truncation of HMAC-SHA-1 to 31 bits. (Written out rather
+        # than pyotp's, which refuses fewer than 6 digits though 4 and 5 are allowed.)
+        mac = hmac.new(key, _COUNTER, hashlib.sha1).digest()
+        offset = mac[-1] & 0x0F
+        value = int.from_bytes(mac[offset : offset + 4], "big") & 0x7FFFFFFF
+    else:
+        # The whole HMAC-SHA-256 as one 256-bit number: uniform modulo 10^digits.
+        value = int.from_bytes(hmac.new(key, _COUNTER, hashlib.sha256).digest(), "big")
+    return str(value % 10**digits).zfill(digits)
 
 
 def make_code(
     challenge_id: str, purpose: str, phone_number: str, digits: int, action_digest: str = ""
 ) -> str:
-    """The code for this challenge (the same every time it is asked)."""
-    return _hotp(challenge_id, purpose, phone_number, digits, action_digest).at(0)
+    """The code for this challenge (the same every time it is asked), made with SECRET_KEY."""
+    key = _key(challenge_id, purpose, phone_number, action_digest, settings.SECRET_KEY)
+    return _code(key, digits)
 
 
 def check_code(
@@ -44,9 +69,13 @@ def check_code(
     submitted: str,
     action_digest: str = "",
 ) -> bool:
-    """Whether ``submitted`` is this challenge's code, compared in constant time."""
-    expected = make_code(challenge_id, purpose, phone_number, digits, action_digest)
-    return codes_equal(expected, submitted)
+    """Whether ``submitted`` is this challenge's code, made with SECRET_KEY or any of
+    SECRET_KEY_FALLBACKS; compared in constant time against every key (no early exit)."""
+    matched = False
+    for secret in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]:
+        key = _key(challenge_id, purpose, phone_number, action_digest, secret)
+        matched |= codes_equal(_code(key, digits), submitted)
+    return matched
 
 
 def codes_equal(expected: str, submitted: str) -> bool:

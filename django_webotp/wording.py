@@ -20,6 +20,8 @@ __all__ = [
     "lost_message",
     "new_code_sent",
     "please_wait",
+    "session_unavailable",
+    "superseded_message",
     "verdict_message",
     "wait_text",
 ]
@@ -39,6 +41,8 @@ def closed_message(verdict: Verdict, purpose: str) -> str:
 
 def verdict_message(verdict: Verdict, challenge: Challenge) -> str:
     """What to tell the person about a code that was not accepted."""
+    if verdict is Verdict.SUPERSEDED:
+        return superseded_message()
     if verdict is Verdict.WRONG:
         return ngettext(
             "That code is not right. You have %(n)d attempt left.",
@@ -46,6 +50,11 @@ def verdict_message(verdict: Verdict, challenge: Challenge) -> str:
             challenge.attempts_left,
         ) % {"n": challenge.attempts_left}
     return closed_message(verdict, challenge.purpose)
+
+
+def superseded_message() -> str:
+    """The code of a replaced challenge was typed while its replacement waits (no attempt)."""
+    return _("A newer code was sent to you; use the latest one.")
 
 
 def lost_message(purpose: str) -> str:
@@ -72,6 +81,11 @@ def delivery_failed() -> str:
 
 def new_code_sent() -> str:
     return _("We sent a new code.")
+
+
+def session_unavailable() -> str:
+    """The code was right but signing in failed on our side (the session store): try again."""
+    return _("We could not sign you in just now. Please wait a moment, then request a new code.")
 
 
 def account_unavailable() -> str:

@@ -23,6 +23,7 @@ from django_webotp.sms_format import (
     parse_origin_bound_message,
     sms_segments,
 )
+from tests.support.readers import chrome_reads
 
 try:
     from hypothesis import given
@@ -202,7 +203,6 @@ OWN_INVALID = [
     pytest.param("@example.com  #123456", id="two-spaces-before-code"),
     pytest.param("@example.com #", id="empty-code"),
     pytest.param("@ #123456", id="empty-host"),
-    pytest.param("@example.com #123456 @", id="empty-embedded-host"),
     pytest.param("@example.com #123456 @embedded.example:443", id="embedded-port"),
     pytest.param("@example.com #123456 @https://embedded.example", id="embedded-scheme"),
     pytest.param("@a..b #1", id="empty-label"),
@@ -248,15 +248,39 @@ TRAILING_TEXT = [
     pytest.param("@top.com #123 %embedded.com", OriginBoundCode("top.com", "123"), id="percent"),
 ]
 
+# After the code, only a SPACE starts the embedded part; any other whitespace, or a SPACE with no
+# "@host" after it, ends what the line says (the spec's algorithm, and Chrome's reading too).
+AFTER_THE_CODE = [
+    pytest.param(
+        "@example.com #otp\twith with tab", OriginBoundCode("example.com", "otp"), id="code-tab"
+    ),
+    pytest.param(
+        "@top.example #123\t@embedded.example",
+        OriginBoundCode("top.example", "123"),
+        id="embedded-after-tab",
+    ),
+    pytest.param("@top.com #123\f@embedded.com", OriginBoundCode("top.com", "123"), id="ff"),
+    pytest.param("@top.com #123\t", OriginBoundCode("top.com", "123"), id="final-tab"),
+    pytest.param("@top.com #123 @", OriginBoundCode("top.com", "123"), id="empty-embedded"),
+    pytest.param("@top.com #123 @ x", OriginBoundCode("top.com", "123"), id="lone-at-then-word"),
+    pytest.param(
+        "@top.com #123 \t@embedded.com", OriginBoundCode("top.com", "123"), id="space-then-tab"
+    ),
+]
+
 NOT_READ = [
     # CHROMIUM Newlines: a final newline leaves an empty last line.
     pytest.param("hello world\n@example.com #123\n", id="Newlines"),
-    # A tab where the spec wants one space.
-    pytest.param("@example.com #otp\twith with tab", id="code-then-tab"),
-    pytest.param("@top.com #123\t@embedded.com", id="embedded-after-tab"),
-    pytest.param("@top.com #123 @", id="empty-embedded-host"),
+    # A host that is no host: the line names no origin we could match.
     pytest.param("@top.com #123 @bad:host", id="embedded-host-with-port"),
 ]
+
+
+@pytest.mark.parametrize(("message", "expected"), AFTER_THE_CODE)
+def test_parse_after_the_code_only_a_space_starts_the_embedded_part(message, expected):
+    assert parse_origin_bound_message(message) == expected
+    assert parse_origin_bound_message(f"Your code.\n\n{message}") == expected
+    assert chrome_reads(message) == expected
 
 
 @pytest.mark.parametrize(("message", "expected"), TRAILING_TEXT)
@@ -265,13 +289,30 @@ def test_parse_ignores_trailing_text(message, expected):
 
 
 @pytest.mark.parametrize("message", NOT_READ)
-def test_parse_refuses_tabs_and_final_newlines(message):
+def test_parse_refuses_final_newlines_and_bad_hosts(message):
     assert parse_origin_bound_message(message) is None
 
 
 @pytest.mark.parametrize("message", SPEC_INVALID + CHROMIUM_INVALID + OWN_INVALID)
 def test_parse_invalid(message):
     assert parse_origin_bound_message(message) is None
+
+
+# Internationalised names are mapped as browsers map them (UTS #46, non-transitional), not with
+# Python's IDNA 2003 codec: "faß.de" is its own site, not "fass.de".
+@pytest.mark.parametrize(
+    ("host", "ascii_host"),
+    [
+        pytest.param("faß.de", "xn--fa-hia.de", id="sharp-s"),
+        pytest.param("FAß.DE", "xn--fa-hia.de", id="sharp-s-upper"),
+        pytest.param("βόλος.example", "xn--nxasmm1c.example", id="greek-final-sigma"),
+        pytest.param("ｅｘａｍｐｌｅ.com", "example.com", id="full-width"),
+    ],
+)
+def test_idn_hosts_as_browsers_write_them(host, ascii_host):
+    assert build_origin_bound_line(host, "123456") == f"@{ascii_host} #123456"
+    parsed = parse_origin_bound_message(f"@{host} #123456 @{host}")
+    assert parsed == OriginBoundCode(ascii_host, "123456", ascii_host)
 
 
 @pytest.mark.parametrize("value", [None, 123456, b"@example.com #123456", ["@example.com #1"]])

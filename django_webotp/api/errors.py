@@ -34,12 +34,14 @@ CODES: dict[str, int] = {
     "expired": 400,
     "used": 400,
     "replaced": 400,
+    "superseded": 400,  # the code of a challenge a newer one replaced: no attempt spent
     "undelivered": 400,
     "account_unavailable": 403,
     "csrf_failed": 403,
     "method_not_allowed": 405,
     "delivery_failed": 424,  # Failed Dependency: the SMS provider, not the person, failed
     "rate_limited": 429,
+    "session_unavailable": 503,  # the session store failed after the code was used up
 }
 
 

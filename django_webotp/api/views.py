@@ -22,10 +22,16 @@ from django.views.decorators.debug import sensitive_post_parameters
 from ..conf import webotp_settings
 from ..flows.challenges import resend_in
 from ..flows.code_step import CodeStep
-from ..flows.signin import sign_in
+from ..flows.signin import SessionUnavailable, sign_in
 from ..forms import CodeForm, PhoneForm
 from ..models import Challenge, DeliveryStatus, Purpose, Verdict
-from ..wording import account_unavailable, delivery_failed, lost_message, verdict_message
+from ..wording import (
+    account_unavailable,
+    delivery_failed,
+    lost_message,
+    session_unavailable,
+    verdict_message,
+)
 from .decorators import api_view
 from .errors import error, rate_limited
 from .payload import read_fields
@@ -99,7 +105,10 @@ def verify(request: HttpRequest) -> HttpResponse:
     if result.verdict is None:
         return form_error(form, "code", ("invalid_code",), attempts_left=challenge.attempts_left)
     if result.verified:
-        redirect = sign_in(request, challenge, step.next_url)
+        try:
+            redirect = sign_in(request, challenge, step.next_url)
+        except SessionUnavailable:
+            return error("session_unavailable", session_unavailable())
         if redirect is None:
             return error("account_unavailable", account_unavailable())
         step.forget()
@@ -107,6 +116,8 @@ def verify(request: HttpRequest) -> HttpResponse:
     message = verdict_message(result.verdict, challenge)
     if result.verdict is Verdict.WRONG:
         return error("invalid_code", message, field="code", attempts_left=challenge.attempts_left)
+    if result.verdict is Verdict.SUPERSEDED:  # the challenge still waits, no attempt was spent
+        return error("superseded", message, field="code", attempts_left=challenge.attempts_left)
     return error(str(result.verdict), message, attempts_left=challenge.attempts_left)
 
 

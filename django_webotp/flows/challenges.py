@@ -248,10 +248,16 @@ def verify_limit(request: HttpRequest, challenge: Challenge) -> Refusal | None:
     )
 
 
-def verify(request: HttpRequest, challenge: Challenge, code: str) -> Verdict:
-    """Judge ``code`` against ``challenge`` and send the matching signal."""
+def verify(
+    request: HttpRequest, challenge: Challenge, code: str, *, replaced_id: str | None = None
+) -> Verdict:
+    """Judge ``code`` against ``challenge`` and send the matching signal.
+
+    ``replaced_id``: the challenge ``challenge`` replaced for this person, whose code, typed
+    now, is answered SUPERSEDED without costing an attempt (``Challenge.verify``).
+    """
     fixed = fixed_code(challenge.phone)
-    verdict = challenge.verify(code, fixed_code=fixed)
+    verdict = challenge.verify(code, fixed_code=fixed, replaced_id=replaced_id)
     if fixed is not None:
         log_use(challenge.phone, f"code submitted, {verdict}")
     if verdict is Verdict.VERIFIED:

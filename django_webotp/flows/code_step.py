@@ -82,12 +82,18 @@ class CodeStep:
     def remember(
         self, challenge: Challenge, *, next_url: str | None = None, notice: str = ""
     ) -> None:
-        """Make ``challenge`` the one this browser waits for (``next`` kept unless given)."""
+        """Make ``challenge`` the one this browser waits for (``next`` kept unless given).
+
+        The challenge it waited for before, if any, is kept as ``replaced``: its code, typed
+        after this one was sent, is answered "a newer code was sent" and costs no attempt.
+        """
+        previous = self.state.get("challenge")
         self.request.session[self.purpose.session_key] = {
             "challenge": str(challenge.pk),
             "phone": challenge.phone,
             "next": self.next_url if next_url is None else next_url,
             "notice": notice,
+            "replaced": previous if previous != str(challenge.pk) else None,
         }
         self.__dict__["challenge"] = challenge
 
@@ -176,4 +182,9 @@ class CodeStep:
             # Its SMS carried no code: judged as a wrong guess (no code is empty), so the answer
             # and the attempts left read exactly as they would for a free number.
             code = ""
-        return Check(challenge, verdict=challenges.verify(self.request, challenge, code))
+        # The code of the challenge this session waited for before is told apart, for free,
+        # only when the challenge judged is the one the session waits for now.
+        waits_for = self.state.get("challenge") == str(challenge.pk)
+        replaced = self.state.get("replaced") if waits_for else None
+        verdict = challenges.verify(self.request, challenge, code, replaced_id=replaced)
+        return Check(challenge, verdict=verdict)

@@ -3,6 +3,8 @@ the person goes on to a ``next`` that stays on this site."""
 
 from __future__ import annotations
 
+import logging
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -10,12 +12,24 @@ from django.contrib.auth import authenticate, login
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from ..exceptions import WebOTPError
 from ..models import Challenge
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-__all__ = ["safe_next", "sign_in"]
+__all__ = ["SessionUnavailable", "safe_next", "sign_in"]
+
+logger = logging.getLogger("django_webotp")
+_SESSIONS_PACKAGE = "django.contrib.sessions"
+
+
+class SessionUnavailable(WebOTPError):
+    """The session store failed while signing a person in, after their code was used up.
+
+    The front ends answer 503 with ``wording.session_unavailable()``: the person asks for a new
+    code once the store is back. The failure is logged, with its traceback, where it is raised.
+    """
 
 
 def safe_next(request: HttpRequest, url: str | None) -> str:
@@ -44,5 +58,28 @@ def sign_in(request: HttpRequest, challenge: Challenge, next_url: str | None) ->
     user = authenticate(request, webotp_challenge=challenge)
     if user is None:
         return None
-    login(request, user)
+    try:
+        login(request, user)
+    except Exception as exc:  # a session backend raises its store's own errors, of any class
+        if not _raised_in_session_store(exc.__traceback__):
+            raise
+        logger.exception("Could not sign in: the session store failed after the code was used.")
+        # Nothing more to save: SessionMiddleware would only fail the same way, with a 500.
+        request.session.modified = False
+        raise SessionUnavailable(str(exc)) from exc
     return safe_next(request, next_url)
+
+
+def _raised_in_session_store(trace: TracebackType | None) -> bool:
+    """Whether the exception came through the session backend (Django's, or SESSION_ENGINE).
+
+    ``login()`` writes the session (a new key: cycle_key() or flush()) and sends a signal whose
+    receivers are the site's: only the former is the session store's failure to answer for.
+    """
+    engine = str(settings.SESSION_ENGINE)
+    while trace is not None:
+        module = str(trace.tb_frame.f_globals.get("__name__", ""))
+        if module == engine or module.startswith(_SESSIONS_PACKAGE + "."):
+            return True
+        trace = trace.tb_next
+    return False

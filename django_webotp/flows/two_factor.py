@@ -149,10 +149,23 @@ def mark_verified(request: HttpRequest, user: Any, *, method: str) -> None:
 # --- remembering a device --------------------------------------------------------------------
 
 
-def _device_token(user: Any, phone: str) -> str:
-    # Tied to the password (its session hash) and the phone: changing either forgets the device.
-    material = f"{user.pk}\x1f{user.get_session_auth_hash()}\x1f{phone}"
-    return salted_hmac(_DEVICE_SALT, material, algorithm="sha256").hexdigest()
+def _device_tokens(user: Any, phone: str) -> list[str]:
+    """The device token under SECRET_KEY, then under each of SECRET_KEY_FALLBACKS.
+
+    Tied to the password (its session hash) and the phone: changing either forgets the device.
+    Both the hash and the token are keyed, so each key makes its own (Django's session hashes
+    honour the fallbacks the same way): a browser remembered before a key rotation stays
+    remembered while its old key is in SECRET_KEY_FALLBACKS.
+    """
+    secrets = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    fallback_hashes = getattr(user, "get_session_auth_fallback_hash", lambda: iter(()))
+    hashes = [user.get_session_auth_hash(), *fallback_hashes()]
+    return [
+        salted_hmac(
+            _DEVICE_SALT, f"{user.pk}\x1f{auth_hash}\x1f{phone}", secret=secret, algorithm="sha256"
+        ).hexdigest()
+        for secret, auth_hash in zip(secrets, hashes, strict=False)
+    ]
 
 
 def remember_days() -> int:
@@ -172,7 +185,7 @@ def remember_device(request: HttpRequest, response: HttpResponse, user: Any, pho
         return
     response.set_signed_cookie(
         webotp_settings.TWO_FACTOR_COOKIE_NAME,
-        f"{user.pk}:{_device_token(user, phone)}",
+        f"{user.pk}:{_device_tokens(user, phone)[0]}",
         salt=_DEVICE_SALT,
         max_age=seconds,
         secure=settings.SESSION_COOKIE_SECURE or request.is_secure(),
@@ -191,4 +204,9 @@ def _remembered(request: HttpRequest, user: Any, phone: str) -> bool:
     if not value:
         return False
     pk, _, token = value.partition(":")
-    return pk == str(user.pk) and constant_time_compare(token, _device_token(user, phone))
+    if pk != str(user.pk):
+        return False
+    matched = False
+    for expected in _device_tokens(user, phone):  # every key compared: no early exit
+        matched |= constant_time_compare(token, expected)
+    return matched

@@ -6,8 +6,10 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -151,7 +153,9 @@ class Challenge(models.Model):
             str(self.pk), self.purpose, self.phone, self.code_length, self.action_digest
         )
 
-    def verify(self, submitted: str, *, fixed_code: str | None = None) -> Verdict:
+    def verify(
+        self, submitted: str, *, fixed_code: str | None = None, replaced_id: str | None = None
+    ) -> Verdict:
         """Judge a submitted code; counts the attempt and uses the challenge up, atomically.
 
         Each outcome is one conditional UPDATE whose row count decides, so concurrent submits
@@ -160,28 +164,28 @@ class Challenge(models.Model):
         and this guess reloads and tries again as the next attempt. Each judged guess so knows
         its own place (the "attempts left" it reports, whether it was the one that locked the
         challenge); the loop ends because every miss means another guess was counted or the
-        challenge closed, at most ``max_attempts + 1`` times. ``fixed_code`` (a
-        WEBOTP_TEST_NUMBERS number's code) replaces the derived code; the same UPDATEs judge it.
+        challenge closed, at most ``max_attempts + 1`` times. Expiry is the database's clock
+        (``Now()`` in the UPDATE), the same for every web node whatever its own clock says.
+        ``fixed_code`` (a WEBOTP_TEST_NUMBERS number's code) replaces the derived code; the same
+        UPDATEs judge it. ``replaced_id``: the challenge this one replaced in the person's
+        session; its code, typed while this one is open, is answered SUPERSEDED and costs no
+        attempt (see ``_is_replaced_code``).
         """
         self.attempt_counted = False
         if fixed_code is not None:
             correct = codes_equal(fixed_code, submitted)
         else:
-            correct = check_code(
-                str(self.pk),
-                self.purpose,
-                self.phone,
-                self.code_length,
-                submitted,
-                self.action_digest,
-            )
+            correct = self._is_code(submitted)
+        told_apart = not correct and fixed_code is None and not self._closed()
+        if told_apart and replaced_id and self._is_replaced_code(replaced_id, submitted):
+            return Verdict.SUPERSEDED
         for _round in range(self.max_attempts + 1):
-            if self.status is not Status.PENDING:
+            if self._closed():
                 break
-            now = timezone.now()
             judged = Challenge.objects.filter(
-                open_q(), pk=self.pk, expires_at__gt=now, attempts=self.attempts
+                open_q(), pk=self.pk, expires_at__gt=Now(), attempts=self.attempts
             )
+            now = timezone.now()
             changes: dict[str, Any] = {"attempts": self.attempts + 1}
             if correct:
                 changes["consumed_at"] = now
@@ -192,8 +196,54 @@ class Challenge(models.Model):
                     self.consumed_at = now
                     return Verdict.VERIFIED
                 return Verdict.LOCKED if self.attempts >= self.max_attempts else Verdict.WRONG
+            read = self.attempts
             self.refresh_from_db()
+            if self.attempts == read and not self._closed():
+                return Verdict.EXPIRED  # nothing else changed: the database's clock says expired
         return self._verdict_for_closed()
+
+    def _is_code(self, submitted: str) -> bool:
+        return check_code(
+            str(self.pk), self.purpose, self.phone, self.code_length, submitted, self.action_digest
+        )
+
+    def _closed(self) -> bool:
+        """Whether this challenge takes no more codes, whatever the clock says (its expiry is
+        left to the database's clock)."""
+        return bool(
+            self.consumed_at
+            or self.invalidated_at
+            or self.delivery_status == DeliveryStatus.FAILED
+            or self.attempts >= self.max_attempts
+        )
+
+    def _is_replaced_code(self, replaced_id: str, submitted: str) -> bool:
+        """Whether ``submitted`` is the code of ``replaced_id``, the challenge this one replaced.
+
+        Bounded: that one challenge only (one primary-key read), only if it was replaced (not
+        used, not a failed send), is of this number, purpose, account and action, is older than
+        this one, and would still be unexpired by the database's clock. Compared in constant
+        time, like any code.
+        """
+        try:
+            previous = (
+                Challenge.objects.filter(
+                    pk=replaced_id,
+                    phone_number=self.phone_number,
+                    purpose=self.purpose,
+                    user_id=self.user_id,
+                    action_digest=self.action_digest,
+                    created_at__lt=self.created_at,
+                    consumed_at__isnull=True,
+                    invalidated_at__isnull=False,
+                    expires_at__gt=Now(),
+                )
+                .exclude(delivery_status=DeliveryStatus.FAILED)
+                .get()
+            )
+        except (Challenge.DoesNotExist, ValidationError, ValueError):
+            return False
+        return previous._is_code(submitted)
 
     def _verdict_for_closed(self) -> Verdict:
         status = self.status

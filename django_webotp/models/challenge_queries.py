@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, models, router, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from .choices import DeliveryStatus, Purpose, Status
@@ -31,14 +32,14 @@ class ChallengeQuerySet(models.QuerySet["Challenge"]):
         return self.filter(open_q())
 
     def with_status(self, status: str) -> ChallengeQuerySet:
-        """Challenges whose computed ``status`` is ``status`` (same precedence as the property)."""
-        now = timezone.now()
+        """Challenges whose computed ``status`` is ``status`` (same precedence as the property;
+        expiry by the database's clock, as ``verify`` judges it)."""
         rules = [
             (Status.VERIFIED, Q(consumed_at__isnull=False)),
             (Status.FAILED, Q(delivery_status=DeliveryStatus.FAILED)),
             (Status.INVALIDATED, Q(invalidated_at__isnull=False)),
             (Status.LOCKED, Q(attempts__gte=F("max_attempts"))),
-            (Status.EXPIRED, Q(expires_at__lte=now)),
+            (Status.EXPIRED, Q(expires_at__lte=Now())),
             (Status.PENDING, Q()),
         ]
         earlier = Q()
@@ -49,8 +50,8 @@ class ChallengeQuerySet(models.QuerySet["Challenge"]):
         raise ValueError(f"Unknown challenge status: {status!r}")
 
     def pending(self) -> ChallengeQuerySet:
-        """Could still be verified right now."""
-        return self.open().filter(expires_at__gt=timezone.now(), attempts__lt=F("max_attempts"))
+        """Could still be verified right now (by the database's clock, as ``verify`` judges)."""
+        return self.open().filter(expires_at__gt=Now(), attempts__lt=F("max_attempts"))
 
 
 class ChallengeManager(models.Manager.from_queryset(ChallengeQuerySet)):  # type: ignore[misc]

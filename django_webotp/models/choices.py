@@ -55,3 +55,6 @@ class Verdict(StrEnum):
     USED = "used"
     REPLACED = "replaced"
     UNDELIVERED = "undelivered"
+    # The code of the challenge a newer one replaced, typed after the newer was sent: not an
+    # attempt at the newer one (the challenge judged stays as it was).
+    SUPERSEDED = "superseded"

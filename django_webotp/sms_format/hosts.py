@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+import idna
+
 __all__ = ["OriginBoundFormatError", "host_or_none", "normalize_host"]
 
 
@@ -25,12 +27,17 @@ _HOST_SEPARATORS = frozenset(":/\\?#@[]%")
 
 
 def _to_ascii(raw: str) -> str:
-    """``raw`` with any internationalised labels in punycode (IDNA 2003, the "idna" codec)."""
+    """``raw`` with any internationalised labels in punycode, mapped as browsers map them.
+
+    UTS #46 non-transitional processing (what the URL Standard, and so every browser, uses):
+    "faß.de" is "xn--fa-hia.de". Python's "idna" codec is IDNA 2003, which maps it to "fass.de",
+    a different site, so a code bound with it would never be offered.
+    """
     if raw.isascii():
         return raw
     try:
-        return raw.encode("idna").decode("ascii")
-    except UnicodeError:
+        return idna.encode(raw, uts46=True).decode("ascii")
+    except UnicodeError:  # idna.IDNAError is a UnicodeError
         raise OriginBoundFormatError("is not a valid internationalised domain name") from None
 
 

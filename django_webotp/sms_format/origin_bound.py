@@ -29,12 +29,8 @@ class OriginBoundCode:
     embedded_host: str | None = None
 
 
-# The spec's tokens are runs of anything but Infra's "ASCII whitespace": TAB, LF, FF, CR, SPACE.
-_RUN = r"[^\t\n\f\r ]+"
-# The whole last line: "@host #code", optionally followed by " @embedded-host", and nothing else.
-# After the code: the end of the line, or one space and then either "@embedded-host" or anything
-# else, which the spec ignores ("Trailing text in the last line is ignored").
-_ORIGIN_BOUND_LINE = re.compile(rf"@({_RUN}) #({_RUN})(?: (?:@({_RUN}).*|(?!@).*))?")
+# The spec's "ASCII whitespace" (Infra): TAB, LF, FF, CR, SPACE. A marked token runs to the next.
+_ASCII_WHITESPACE = frozenset("\t\n\f\r ")
 # Chrome looks for its pattern anywhere in the message, not only on the last line, and takes the
 # first match: explanatory text containing "@host #code" would be read instead of our line.
 _BOUND_LOOKALIKE = re.compile(r"(?:^|\s)@[A-Za-z0-9.-]+ #[^#\s]")
@@ -186,22 +182,56 @@ def _last_line(message: str) -> str:
     return message.replace("\r\n", "\n").replace("\r", "\n").rpartition("\n")[2]
 
 
+def _marked_token(line: str, position: int, marker: str) -> tuple[str | None, int]:
+    """The spec's "extract a marked token": the run of non-whitespace after ``marker`` at
+    ``position``, and the position after it; None (failure) when there is no such run."""
+    if position >= len(line) or line[position] != marker:
+        return None, position
+    position += 1
+    start = position
+    while position < len(line) and line[position] not in _ASCII_WHITESPACE:
+        position += 1
+    return (line[start:position] or None), position
+
+
+def _read_line(line: str) -> tuple[str, str, str | None] | None:
+    """The spec's "parse an origin-bound one-time code message" on the last line, step by step:
+    the top-level host, the code and the embedded host (None), as tokens; None for failure.
+
+    After the code, only a SPACE starts the embedded part: any other whitespace (a tab), or a
+    SPACE not followed by a marked token, ends what the line says, and the rest is ignored.
+    """
+    host, position = _marked_token(line, 0, "@")
+    if host is None or position >= len(line) or line[position] != " ":
+        return None
+    code, position = _marked_token(line, position + 1, "#")
+    if code is None:
+        return None
+    embedded = None
+    if position < len(line) and line[position] == " ":
+        embedded, position = _marked_token(line, position + 1, "@")
+    return host, code, embedded
+
+
 def parse_origin_bound_message(message: str) -> OriginBoundCode | None:
     """The origin-bound code in ``message``'s last line, or None if it has none.
 
-    The last line must be ``"@host #code"`` or ``"@host #code @embedded-host"``, one space between
-    the parts and nothing before the "@" (so a message ending in a newline has an empty last line
-    and no code); text after one more space is ignored, as the spec says. The code is any run of
-    non-whitespace characters. Hosts must be DNS names (a single label such as "localhost" is
-    allowed) or dotted-quad IPv4 addresses, with no scheme, port, path or user; they come back
-    lower-cased, an internationalised name in its punycode form. Never raises.
+    The spec's algorithm, exactly: the last line must start ``"@host #code"`` (one space between,
+    nothing before the "@", so a message ending in a newline has an empty last line and no code);
+    the code is any run of non-whitespace characters; if one SPACE and ``"@embedded-host"``
+    follow, that is the embedded host; anything else after the code is ignored ("Trailing text
+    in the last line is ignored"), a tab included. Hosts must be DNS names (a single label such
+    as "localhost" is allowed) or dotted-quad IPv4 addresses, with no scheme, port, path or user
+    (a line naming any other host, top-level or embedded, gives None); they come back
+    lower-cased, an internationalised name in its punycode form (UTS #46, as browsers map it).
+    Never raises.
     """
     if not isinstance(message, str):
         return None
-    match = _ORIGIN_BOUND_LINE.fullmatch(_last_line(message))
-    if match is None:
+    tokens = _read_line(_last_line(message))
+    if tokens is None:
         return None
-    raw_host, code, raw_embedded = match.groups()
+    raw_host, code, raw_embedded = tokens
     host = host_or_none(raw_host)
     if host is None:
         return None

@@ -34,10 +34,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from ..delivery import links
 from ..flows.code_step import CodeStep
-from ..flows.signin import sign_in
+from ..flows.signin import SessionUnavailable, sign_in
 from ..forms import CodeForm
 from ..models import Challenge, Purpose, Status, Verdict
-from ..wording import account_unavailable, closed_message, verdict_message
+from ..wording import account_unavailable, closed_message, session_unavailable, verdict_message
 from .base import rate_limited
 
 __all__ = ["LINK_SESSION_KEY", "LinkConfirmView", "LinkView", "referrer_policy"]
@@ -145,14 +145,17 @@ class LinkConfirmView(View):
             return self.render_form(challenge, form, status=400)
         if result.verified:
             return self.sign_in(step, challenge, form)
-        if result.verdict is not Verdict.WRONG:
+        if result.verdict not in (Verdict.WRONG, Verdict.SUPERSEDED):
             return _closed(request, result.verdict)
         form.add_error("code", verdict_message(result.verdict, challenge))
         return self.render_form(challenge, form, status=400)
 
     def sign_in(self, step: CodeStep, challenge: Challenge, form: CodeForm) -> HttpResponse:
         asked_here = step.state.get("challenge") == str(challenge.pk)
-        redirect = sign_in(self.request, challenge, step.next_url if asked_here else None)
+        try:
+            redirect = sign_in(self.request, challenge, step.next_url if asked_here else None)
+        except SessionUnavailable:  # the code is used up: a new one is needed
+            return _page(self.request, session_unavailable(), 503)
         if redirect is None:
             form.add_error("code", account_unavailable())
             return self.render_form(challenge, form, status=403)

@@ -20,10 +20,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from ..delivery import links
 from ..flows.code_step import CodeStep
-from ..flows.signin import sign_in
+from ..flows.signin import SessionUnavailable, sign_in
 from ..forms import CodeForm, PhoneForm
 from ..models import Challenge, Purpose
-from ..wording import account_unavailable, delivery_state, lost_message
+from ..wording import account_unavailable, delivery_state, lost_message, session_unavailable
 from .base import CodeStepView, not_sent
 
 __all__ = ["LoginView", "ResendView", "StatusView", "VerifyView"]
@@ -81,7 +81,10 @@ class VerifyView(CodeStepView):
         return self.check()  # resending has its own address
 
     def on_verified(self, challenge: Challenge, form: CodeForm) -> HttpResponse:
-        redirect = sign_in(self.request, challenge, self.step.next_url)
+        try:
+            redirect = sign_in(self.request, challenge, self.step.next_url)
+        except SessionUnavailable:  # the code is used up: back to the phone form, to try again
+            return login_page(self.request, PhoneForm(), session_unavailable(), 503)
         if redirect is None:
             form.add_error("code", account_unavailable())
             return self.render_page(challenge, form, status=403)

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django_webotp import signals, sms
 from django_webotp.models import Challenge, DeliveryStatus, PhoneIdentity
 from django_webotp.sms.backends.base import BaseSmsBackend
+from django_webotp.testing import last_code
+from tests.support.signin import VERIFY as SIGNIN_VERIFY
 from tests.support.signin import start
 from tests.support.users import make_user
 
@@ -152,3 +154,18 @@ def test_start_reveals_nothing_about_accounts_when_signup_is_off(settings, no_ra
     # Generous on purpose (a shared CI machine): a difference an attacker could measure over the
     # network would be far larger than this.
     assert abs(known_median - unknown_median) < max(known_median, unknown_median) * 0.5
+
+
+OLD_KEY = "the-key-before-rotation-the-key-before-rotation-0123456"
+NEW_KEY = "the-key-after-rotation-the-key-after-rotation-012345678"
+
+
+@pytest.mark.parametrize(("fallbacks", "status"), [([OLD_KEY], 302), ([], 400)])
+def test_a_code_sent_before_a_secret_key_rotation(client, settings, fallbacks, status):
+    """A code on its way while SECRET_KEY is rotated signs in while the old key is a fallback."""
+    settings.SECRET_KEY = OLD_KEY
+    start(client)
+    code = last_code(PHONE)
+    settings.SECRET_KEY = NEW_KEY
+    settings.SECRET_KEY_FALLBACKS = fallbacks
+    assert client.post(SIGNIN_VERIFY, {"code": code}).status_code == status

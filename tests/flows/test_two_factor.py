@@ -138,3 +138,20 @@ def test_a_partial_session_planted_in_a_remembered_browser_stays_the_attackers_p
     assert victim.get(PROTECTED).status_code == 200  # the cookie stood in for the code...
     assert victim.cookies["sessionid"].value != planted  # ...in a session with a new key
     assert attacker.get(PROTECTED).status_code == 302
+
+
+OLD_KEY = "the-key-before-rotation-the-key-before-rotation-0123456"
+NEW_KEY = "the-key-after-rotation-the-key-after-rotation-012345678"
+
+
+@pytest.mark.parametrize(("fallbacks", "remembered"), [([OLD_KEY], True), ([], False)])
+def test_a_secret_key_rotation_keeps_devices_while_the_old_key_is_a_fallback(
+    client, alice, settings, fallbacks, remembered
+):
+    settings.SECRET_KEY = OLD_KEY
+    finish_remembering(client)
+    client.post(reverse("logout"))
+    settings.SECRET_KEY = NEW_KEY
+    settings.SECRET_KEY_FALLBACKS = fallbacks
+    password_login(client)
+    assert (client.get(PROTECTED).status_code == 200) is remembered

@@ -212,7 +212,7 @@ def test_resend_replaces_the_code_after_the_cooldown(client, settings):
     new_code = last_code(PHONE)
     if old_code != new_code:
         stale = client.post(VERIFY, {"code": old_code})
-        assert "That code is not right" in stale.content.decode()
+        assert "A newer code was sent to you; use the latest one." in stale.content.decode()
     assert client.post(VERIFY, {"code": new_code}).status_code == 302
 
 
