@@ -15,9 +15,11 @@ Codes are made with ``SECRET_KEY``; a submitted code is also checked against the
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 
+import pyotp
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
@@ -38,18 +40,20 @@ def _key(challenge_id: str, purpose: str, phone_number: str, action_digest: str,
 
 
 _COUNTER = (0).to_bytes(8, "big")  # one code per challenge: HOTP's counter is always 0
+#: pyotp makes codes of 6 to 10 digits; a shorter RFC 4226 value is the end of the 6-digit one
+#: (the truncated 31-bit number modulo 10^4 or 10^5, as the RFC computes it).
+_PYOTP_MIN_DIGITS = 6
 
 
 def _code(key: bytes, digits: int) -> str:
     if digits <= HOTP_MAX_DIGITS:
-        # RFC 4226 section 5.3: dynamic truncation of HMAC-SHA-1 to 31 bits. (Written out rather
-        # than pyotp's, which refuses fewer than 6 digits though 4 and 5 are allowed.)
-        mac = hmac.new(key, _COUNTER, hashlib.sha1).digest()
-        offset = mac[-1] & 0x0F
-        value = int.from_bytes(mac[offset : offset + 4], "big") & 0x7FFFFFFF
-    else:
-        # The whole HMAC-SHA-256 as one 256-bit number: uniform modulo 10^digits.
-        value = int.from_bytes(hmac.new(key, _COUNTER, hashlib.sha256).digest(), "big")
+        # RFC 4226 HOTP (HMAC-SHA-1, dynamic truncation to 31 bits), counter 0, by pyotp.
+        hotp = pyotp.HOTP(
+            base64.b32encode(key).decode("ascii"), digits=max(digits, _PYOTP_MIN_DIGITS)
+        )
+        return hotp.at(0)[-digits:]
+    # The whole HMAC-SHA-256 as one 256-bit number: uniform modulo 10^digits.
+    value = int.from_bytes(hmac.new(key, _COUNTER, hashlib.sha256).digest(), "big")
     return str(value % 10**digits).zfill(digits)
 
 
