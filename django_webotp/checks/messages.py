@@ -30,6 +30,8 @@ __all__ = [
     "E021",
     "E022",
     "E023",
+    "E024",
+    "E025",
     "E030",
     "E031",
     "E040",
@@ -77,6 +79,11 @@ E020 = "WEBOTP_SMS_BUDGETS must map scopes ({scopes}) to rates like '30/h,100/d'
 E021 = "WEBOTP_ALLOWED_NUMBER_TYPES has names that are not phonenumbers.PhoneNumberType: {names}."
 E022 = "{name} has codes that are not phone number regions: {codes}."
 E023 = "WEBOTP_BOT_CHECK {path!r} cannot be imported: {error}"
+E024 = (
+    "WEBOTP_TRUSTED_PROXIES must be a number of proxies or a list of their networks "
+    "('10.0.0.0/8'); got {value!r}."
+)
+E025 = "WEBOTP_DEVICE_COOKIE_DAYS must be a whole number of days (0: off), not {value!r}."
 E030 = "The dev SMS inbox (django_webotp.dev.urls) is included while DEBUG is False."
 E031 = "WEBOTP_DEV_SIMULATOR is on while DEBUG is False."
 E040 = "WEBOTP_DELIVERY must be 'sync' or 'task', not {value!r}."
