@@ -26,9 +26,9 @@ What each kind of code spends:
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from enum import Enum
-import time
 
 import phonenumbers
 from django.conf import settings

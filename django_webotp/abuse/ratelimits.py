@@ -11,8 +11,8 @@ the cache never holds a list of the numbers people typed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import time
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
