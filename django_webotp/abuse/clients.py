@@ -8,9 +8,10 @@ form, since it also holds when a client reaches the site directly. The client is
 rightmost address in ``X-Forwarded-For`` that is not a trusted proxy's.
 
 Point django-ratelimit's own decorators at the same answer with ``RATELIMIT_IP_META_KEY =
-"django_webotp.abuse.clients.client_ip"``; without ``WEBOTP_TRUSTED_PROXIES``, a
-``RATELIMIT_IP_META_KEY`` set to a META key or another callable is honoured here too, so both
-always agree.
+"django_webotp.abuse.clients.client_ip"``. Without ``WEBOTP_TRUSTED_PROXIES``, a
+``RATELIMIT_IP_META_KEY`` set to a META key or another callable (how sites behind a proxy were
+told to configure this app before) is still honoured, so both agree, though a check (W020)
+asks for ``WEBOTP_TRUSTED_PROXIES`` instead.
 """
 
 from __future__ import annotations
@@ -40,7 +41,10 @@ def client_ip(request: HttpRequest) -> str | None:
     remote = request.META.get("REMOTE_ADDR") or ""
     proxies = webotp_settings.TRUSTED_PROXIES
     if not proxies:
-        return _address(_ratelimit_meta(request) or remote)
+        # A site's own RATELIMIT_IP_META_KEY, as documented before WEBOTP_TRUSTED_PROXIES; of a
+        # list, only the rightmost entry (the nearest proxy's), never what a client wrote.
+        named = _ratelimit_meta(request).rsplit(",", 1)[-1]
+        return _address(named or remote)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()] + [remote]
     if isinstance(proxies, int):

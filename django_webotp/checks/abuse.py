@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import phonenumbers
-from django.core.checks import Error
+from django.conf import settings
+from django.core.checks import Error, Warning
 from django.utils.module_loading import import_string
 
 from ..abuse.budgets import SCOPES
-from ..abuse.clients import proxy_networks
+from ..abuse.clients import client_ip, proxy_networks
 from ..abuse.ratelimits import RATE_RE, parse_rates
 from ..conf import webotp_settings
-from .messages import E004, E020, E021, E022, E023, E024, E025
+from .messages import CLIENT_IP_PATH, E004, E020, E021, E022, E023, E024, E025, W020
 
 __all__ = ["bot_check_errors", "budget_errors", "destination_errors", "rate_errors"]
 
@@ -39,6 +40,9 @@ def _client_errors() -> list:
     days = webotp_settings.DEVICE_COOKIE_DAYS
     if not isinstance(days, int) or isinstance(days, bool) or days < 0:
         errors.append(Error(E025.format(value=days), id="webotp.E025"))
+    meta = getattr(settings, "RATELIMIT_IP_META_KEY", None)
+    if meta and meta != CLIENT_IP_PATH and meta is not client_ip:
+        errors.append(Warning(W020.format(value=meta), id="webotp.W020"))
     return errors
 
 

@@ -2,13 +2,13 @@
 same answer for this app's limits, its records and django-ratelimit's own decorators."""
 
 import pytest
-from django.core.checks import Error
+from django.core.checks import Error, Warning
 from django.test import Client, RequestFactory
 from django_ratelimit.core import is_ratelimited
 
 from django_webotp.abuse.clients import client_ip, network
 from django_webotp.checks import check_settings
-from django_webotp.checks.messages import E024, E025
+from django_webotp.checks.messages import CLIENT_IP_PATH, E024, E025, W020
 from django_webotp.models import Challenge
 
 pytestmark = pytest.mark.django_db
@@ -91,9 +91,17 @@ def test_django_ratelimit_can_be_pointed_at_the_same_answer(settings):
     assert limited(request("10.9.9.9", f"{SPOOFED}, 203.0.113.7"))
 
 
-def test_a_meta_key_set_for_django_ratelimit_is_honoured_without_trusted_proxies(settings):
-    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
-    assert client_ip(RequestFactory().get("/", HTTP_X_REAL_IP="203.0.113.9")) == "203.0.113.9"
+def test_a_meta_key_set_for_django_ratelimit_is_honoured_but_warned_about(settings):
+    """How the README told sites behind a proxy to set this app up before: still honoured, of
+    a forwarded list only the entry the nearest proxy appended, and a check says what to use."""
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
+    assert client_ip(request("10.0.0.5", f"{SPOOFED}, 203.0.113.9")) == "203.0.113.9"
+    assert errors(settings) == [
+        Warning(W020.format(value="HTTP_X_FORWARDED_FOR"), id="webotp.W020")
+    ]
+    settings.RATELIMIT_IP_META_KEY = CLIENT_IP_PATH
+    assert errors(settings) == []
+    assert client_ip(request("203.0.113.7", SPOOFED)) == "203.0.113.7"
 
 
 def test_networks():
