@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import phonenumbers
 from django.conf import settings
-from django.core.checks import Error, Warning
+from django.core.checks import CheckMessage, Error, Warning
 from django.utils.module_loading import import_string
 
 from ..abuse.budgets import SCOPES
@@ -31,9 +31,9 @@ def rate_errors() -> list:
     return errors + _client_errors()
 
 
-def _client_errors() -> list:
+def _client_errors() -> list[CheckMessage]:
     """How clients are told apart: the trusted proxies and the device cookie's lifetime."""
-    errors = []
+    errors: list[CheckMessage] = []
     proxies = webotp_settings.TRUSTED_PROXIES
     if not _proxies_ok(proxies):
         errors.append(Error(E024.format(value=proxies), id="webotp.E024"))
