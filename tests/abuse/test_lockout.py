@@ -3,6 +3,7 @@ count, and a browser that signed in for the number before has its own allowance 
 device cookie)."""
 
 import time
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import signing
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django_webotp import sms
 from django_webotp.abuse import devices
 from django_webotp.conf import webotp_settings
-from django_webotp.testing import last_code
+from django_webotp.testing import last_code, last_link
 from tests.support.accounts import OTHER_PHONE, PHONE, password_login, send_two_factor_code
 from tests.support.signin import VERIFY, start
 
@@ -140,3 +141,14 @@ def _request_with(value: str):
     request = RequestFactory().get("/")
     request.COOKIES[COOKIE] = value
     return request
+
+
+def test_a_one_tap_link_gives_the_cookie_to_the_browser_that_opens_it(alice, settings):
+    settings.WEBOTP_LINK = True
+    start(Client(), PHONE, ip=VICTIM_IP)
+    url = urlsplit(last_link(PHONE))
+    phone_browser = Client()
+    assert phone_browser.get(url.path).status_code == 302
+    done = phone_browser.post(reverse("webotp:link_confirm"), {"code": url.fragment})
+    assert done.status_code == 302, done.content
+    assert devices.device_for(_request_with(done.cookies[COOKIE].value), PHONE)
