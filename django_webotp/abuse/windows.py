@@ -1,6 +1,7 @@
 """Fixed-window counts in the rate-limit cache: the arithmetic under rate limits and budgets.
 
-A rate such as ``"30/h"`` is counted in fixed windows (one per hour here). Taking a unit takes
+A rate such as ``"30/h"`` is counted in fixed windows (one per hour here, each counted value's
+starting at its own minute). Taking a unit takes
 it from every window of the rates given, and a refused request gives back what it took, so a
 count only ever holds what was let through: a flood that is refused neither moves a count nor
 pushes its window further. Counted values are hashed with ``SECRET_KEY`` before they become
@@ -83,9 +84,12 @@ def windows(name: str, value: str, rates: str | None, now: int) -> list[Window]:
     found = []
     for rate in parse_rates(rates):
         limit, period = split_rate(rate)
-        number = now // period
+        # Each value's windows start at their own moment, so that not every count on the site
+        # starts again at once (on the hour, at midnight), as django-ratelimit staggers them.
+        offset = int(digest[:8], 16) % period
+        number = (now + offset) // period
         key = f"webotp:{name}:{digest}:{limit}/{period}:{number}"
-        found.append(Window(key, limit, period, (number + 1) * period, rate))
+        found.append(Window(key, limit, period, (number + 1) * period - offset, rate))
     return found
 
 

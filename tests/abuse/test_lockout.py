@@ -36,14 +36,15 @@ def attack(phone: str, requests_each: int = 2) -> list[int]:
 
 
 def test_refused_requests_take_nothing_and_push_no_window(client, settings, monkeypatch):
-    """The issue's case: requests refused by the hourly limit filled the daily one."""
-    settings.WEBOTP_RATELIMIT_PHONE = "3/h,6/d"
+    """The issue's case: requests refused by the shorter limit filled the longer one."""
+    settings.WEBOTP_RATELIMIT_PHONE = "3/m,6/h"
     settings.WEBOTP_RATELIMIT_IP = None
-    now = 1_800_000_000.0  # an hour starts; the day (08:00 UTC) goes on
+    settings.WEBOTP_SMS_BUDGETS = {}
+    now = 1_800_000_000.0
     monkeypatch.setattr(time, "time", lambda: now)
     statuses = [start(client, PHONE).status_code for _ in range(30)]
     assert statuses == [302] * 3 + [429] * 27
-    now += 3600  # the next window: 27 refusals did not carry the count, or the wait, over
+    now += 60  # the next minute, the same hour: 27 refusals did not fill the hour
     assert [start(client, PHONE).status_code for _ in range(4)] == [302] * 3 + [429]
 
 
