@@ -44,7 +44,11 @@ DEFAULTS: dict[str, Any] = {
     "BLOCKED_REGIONS": (),
     "ALLOWED_NUMBER_TYPES": ("MOBILE", "FIXED_LINE_OR_MOBILE"),
     # Caps on SMS sent, per scope, in the shared cache; see the README's "Threat model".
+    # Asked in this order: the client's address and its network (/24, /64), the number (per
+    # purpose), then the shared prefix, country and global budgets, which only real sends spend.
     "SMS_BUDGETS": {
+        "ip": "10/h,20/d",
+        "network": "25/h,100/d",
         "number": "5/h,10/d",
         "prefix": "30/h,100/d",
         "country": "300/h,1500/d",
@@ -70,6 +74,16 @@ DEFAULTS: dict[str, Any] = {
     # Codes one signed-in account asks for numbers it has not verified (a phone change, an
     # enrolment), from whichever address: caps an account used to text strangers.
     "RATELIMIT_NEW_NUMBER": "3/h,10/d",
+    # Reverse proxies in front of the site, trusted to append the client's address to
+    # X-Forwarded-For: their number, or a list of their networks (["10.0.0.0/8"]: also safe when
+    # a client reaches the site directly). Empty: the client is REMOTE_ADDR, and
+    # X-Forwarded-For is ignored.
+    "TRUSTED_PROXIES": (),
+    # The signed cookie of a browser that signed in for a number (a keyed hash of it, never the
+    # number): its requests for that number get their own allowance, so others cannot lock the
+    # number out. Days it lasts (0: no such cookie), and its name.
+    "DEVICE_COOKIE_DAYS": 365,
+    "DEVICE_COOKIE_NAME": "webotp_browser",
     # --- Real SMS providers (README: "Going live"). Constructor arguments beat these. ---
     # Seconds a provider backend waits to connect, and again for each read, before giving up.
     "SMS_TIMEOUT": 10,

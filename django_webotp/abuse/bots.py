@@ -20,6 +20,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from ..conf import webotp_settings
+from .clients import client_ip
 from .refusal import Refusal
 
 __all__ = ["refusal", "turnstile"]
@@ -44,7 +45,7 @@ def turnstile(request: HttpRequest, phone_number: str) -> bool | str:
     if not token:
         return _("Please complete the check that you are not a robot.")
     data = urllib.parse.urlencode(
-        {"secret": secret, "response": token, "remoteip": request.META.get("REMOTE_ADDR", "")}
+        {"secret": secret, "response": token, "remoteip": client_ip(request) or ""}
     ).encode()
     url = webotp_settings.TURNSTILE_URL
     try:

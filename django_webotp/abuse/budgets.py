@@ -1,33 +1,60 @@
-"""Caps on SMS sent per number, number prefix, country and in total: the SMS-pumping brake.
+"""Caps on SMS sent per client, network, number, number prefix, country and in total: the
+SMS-pumping brake.
 
-Rate limits (``throttling``) bound what one client can ask for; budgets bound what the site
-spends, whoever asks. Each scope has a list of rates (``"30/h,100/d"``) counted in fixed windows
-in the rate-limit cache, which must be shared between processes in production. A send takes one
-unit from every window of every scope, or from none: when one window is full the units already
-taken are given back, so the counts stay exact under concurrency.
+Rate limits (``ratelimits``) bound what one client can ask for; budgets bound what the site
+spends. Each scope has a list of rates (``"30/h,100/d"``) counted in fixed windows in the
+rate-limit cache, which must be shared between processes in production. A code takes one unit
+from every window of every scope, or from none: when one window is full the units already taken
+are given back, so the counts stay exact under concurrency.
+
+The scopes are asked in order, the client's own first (``ip``, then its ``network``: a /24 or
+/64), then the number's (per purpose), then the shared ones (``prefix``, ``country``,
+``global``), so that one client spends its own budget long before it can spend anybody else's.
+What each kind of code spends:
+
+* the client's and the number's budgets count every code that gets this far, sent or withheld
+  (an unknown number while sign-up is off), so known and unknown numbers are refused alike and
+  a client that wastes them only stops itself;
+* the shared budgets are spent only by an SMS that is really sent; a withheld code only *reads*
+  them, and is refused when one is spent exactly as a known number is, so a 429 does not tell
+  whether a number has an account; a fictional test number spends nothing at all;
+* a browser that signed in for the number before (``devices``) counts the number's budget
+  against its own allowance, and a shared budget spent by others does not stop its code (its
+  SMS still counts there).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 from dataclasses import dataclass
+from enum import Enum
 
 import phonenumbers
 from django.conf import settings
-from django.core.cache import caches
 from phonenumber_field.phonenumber import PhoneNumber
 
 from ..conf import webotp_settings
-from .ratelimits import hash_phone, parse_rates, split_rate
+from . import outage
+from .clients import network
+from .ratelimits import hash_phone
 from .refusal import Refusal
+from .windows import Window, counts, give_back, keyed_hash, rate_cache, take, windows
 
-__all__ = ["BudgetExceeded", "SCOPES", "scope_values", "spend"]
+__all__ = ["BudgetExceeded", "SCOPES", "SHARED", "scope_values", "spend"]
 
 logger = logging.getLogger("django_webotp")
 
-SCOPES = ("number", "prefix", "country", "global")
+SCOPES = ("ip", "network", "number", "prefix", "country", "global")
+SHARED = ("prefix", "country", "global")
+
+
+class Use(Enum):
+    """How a code uses a scope's budget."""
+
+    TAKE = "take"  # take a unit; refused when the budget is spent
+    READ = "read"  # take nothing; refused when the budget is spent
+    COUNT = "count"  # take a unit, never refused
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,18 +66,8 @@ class BudgetExceeded(Refusal):
     rate: str
 
 
-def _exceeded(scope: str, value: str, rate: str, retry_after: int) -> BudgetExceeded:
-    return BudgetExceeded(
-        reason=f"budget:{scope}", retry_after=retry_after, scope=scope, value=value, rate=rate
-    )
-
-
-def _cache():
-    return caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
-
-
 def scope_values(phone_number: str) -> dict[str, str]:
-    """The key of each scope for this number: hashed number, +CC and leading digits, region."""
+    """The key of each number scope: hashed number, +CC and leading digits, region, "all"."""
     number = PhoneNumber.from_string(phone_number)
     national = phonenumbers.national_significant_number(number)
     digits = webotp_settings.BUDGET_PREFIX_DIGITS
@@ -62,52 +79,101 @@ def scope_values(phone_number: str) -> dict[str, str]:
     }
 
 
-def _take(cache, key: str, ttl: int) -> int:
-    cache.add(key, 0, ttl)
-    try:
-        return cache.incr(key)
-    except ValueError:  # the window expired between add() and incr()
-        cache.add(key, 1, ttl)
-        return 1
+def spend(
+    phone_number: str,
+    *,
+    purpose: str = "login",
+    ip: str | None = None,
+    device: str | None = None,
+    sends: bool = True,
+) -> BudgetExceeded | None:
+    """Spend this code's share of every budget, or report the first one that is spent.
 
-
-def spend(phone_number: str) -> BudgetExceeded | None:
-    """Take one SMS from every budget for this number, or report the first one that is spent.
+    ``ip`` is the client's address; ``device`` the id of a browser that signed in for this
+    number before; ``sends`` whether an SMS really goes out (False: a withheld code).
 
     When the cache cannot be reached nothing can be counted, so, like the rate limits, budgets
     fail closed (scope "unavailable", a minute's wait) unless ``RATELIMIT_FAIL_OPEN`` is true.
     """
     try:
-        return _spend(phone_number)
+        return _spend(_plan(phone_number, purpose, ip, device, sends))
     except Exception:
-        logger.exception("The budget cache is unreachable; SMS budgets cannot be counted")
+        outage.report("budget", "The budget cache is unreachable; SMS budgets cannot be counted")
         if getattr(settings, "RATELIMIT_FAIL_OPEN", False):
             return None
-        return _exceeded("unavailable", "", "", 60)
+        return BudgetExceeded(
+            reason="budget:unavailable", retry_after=60, scope="unavailable", value="", rate=""
+        )
 
 
-def _spend(phone_number: str) -> BudgetExceeded | None:
-    cache = _cache()
+def _plan(
+    phone: str, purpose: str, ip: str | None, device: str | None, sends: bool
+) -> list[tuple[str, str, Use]]:
+    """(scope, value, use) in the order the scopes are asked."""
+    values = scope_values(phone)
+    plan = []
+    if ip:
+        plan += [("ip", ip, Use.TAKE), ("network", network(ip), Use.TAKE)]
+    mine = f"device:{device}:" if device else ""
+    plan.append(("number", f"{mine}{purpose}:{values['number']}", Use.TAKE))
+    # Nothing sent: nothing to spend; a browser known for the number need not even read them.
+    shared = {(True, False): Use.TAKE, (True, True): Use.COUNT, (False, False): Use.READ}
+    use = shared.get((sends, bool(device)))
+    if use is not None:
+        plan += [(scope, values[scope], use) for scope in SHARED]
+    return plan
+
+
+def _spend(plan: list[tuple[str, str, Use]]) -> BudgetExceeded | None:
+    cache = rate_cache()
     budgets = webotp_settings.SMS_BUDGETS or {}
     now = int(time.time())
-    taken: list[str] = []
-    for scope, value in scope_values(phone_number).items():
-        for rate in parse_rates(budgets.get(scope)):
-            limit, period = split_rate(rate)
-            window = now // period
-            key = f"webotp:budget:{scope}:{value}:{limit}/{period}:{window}"
-            if _take(cache, key, period + 60) > limit:
-                for spent in [key, *taken]:
-                    with contextlib.suppress(ValueError):  # expired meanwhile: nothing to give back
-                        cache.decr(spent)
-                retry_after = (window + 1) * period - now
-                logger.warning(
-                    "SMS budget exceeded: %s %s (%s); no codes sent there for %ss",
-                    scope,
-                    value if scope != "number" else "(hashed)",
-                    rate,
-                    retry_after,
-                )
-                return _exceeded(scope, value, rate, retry_after)
-            taken.append(key)
+    taken: list[Window] = []
+    for scope, value, use in plan:
+        looked_at = windows(f"budget:{scope}", value, budgets.get(scope), now)
+        if use is Use.READ:  # full: one more would be over
+            now_at = [n + 1 for n in counts(cache, looked_at)]
+        else:
+            now_at = take(cache, looked_at)
+            taken += looked_at
+        full = [w for w, n in zip(looked_at, now_at, strict=True) if n > w.limit]
+        if full and use is not Use.COUNT:
+            give_back(cache, taken)
+            return _exceeded(scope, value, full[0], now)
     return None
+
+
+def _exceeded(scope: str, value: str, window: Window, now: int) -> BudgetExceeded:
+    retry_after = window.retry_after(now)
+    logger.warning(
+        "SMS budget exceeded: %s %s (%s); no codes sent there for %ss",
+        scope,
+        loggable(scope, value),
+        window.rate,
+        retry_after,
+    )
+    return BudgetExceeded(
+        reason=f"budget:{scope}",
+        retry_after=retry_after,
+        scope=scope,
+        value=value,
+        rate=window.rate,
+    )
+
+
+def loggable(scope: str, value: str) -> str:
+    """A scope's value as it may be logged: a number prefix (for small regions the whole
+    number) only by its country code and a keyed hash; a number never."""
+    if scope == "number":
+        return "(hashed)"
+    if scope == "prefix":
+        return f"{_country_code(value)}… #{keyed_hash(value, 'django_webotp.budgets.log')[:10]}"
+    return value
+
+
+def _country_code(prefix: str) -> str:
+    """``"+44740012"`` -> ``"+44"`` (country codes are prefix-free: the first that exists)."""
+    for length in (1, 2, 3):
+        if int(prefix[1 : 1 + length] or 0) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            return prefix[: 1 + length]
+    return "+"

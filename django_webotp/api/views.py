@@ -19,6 +19,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 
+from ..abuse.devices import remember_browser
 from ..conf import webotp_settings
 from ..flows.challenges import resend_in
 from ..flows.code_step import CodeStep
@@ -112,7 +113,9 @@ def verify(request: HttpRequest) -> HttpResponse:
         if redirect is None:
             return error("account_unavailable", account_unavailable())
         step.forget()
-        return JsonResponse({"status": "verified", "redirect": redirect})
+        response = JsonResponse({"status": "verified", "redirect": redirect})
+        remember_browser(request, response, challenge.phone)
+        return response
     message = verdict_message(result.verdict, challenge)
     if result.verdict is Verdict.WRONG:
         return error("invalid_code", message, field="code", attempts_left=challenge.attempts_left)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import phonenumbers
-from django.core.checks import Error
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Warning
 from django.utils.module_loading import import_string
 
 from ..abuse.budgets import SCOPES
+from ..abuse.clients import client_ip, proxy_networks
 from ..abuse.ratelimits import RATE_RE, parse_rates
 from ..conf import webotp_settings
-from .messages import E004, E020, E021, E022, E023
+from .messages import CLIENT_IP_PATH, E004, E020, E021, E022, E023, E024, E025, W020
 
 __all__ = ["bot_check_errors", "budget_errors", "destination_errors", "rate_errors"]
 
@@ -31,7 +33,36 @@ def rate_errors() -> list:
             continue
         if not isinstance(value, str) or not _rates_ok(value):
             errors.append(Error(E004.format(name=f"WEBOTP_{name}", value=value), id="webotp.E004"))
+    return errors + _client_errors()
+
+
+def _client_errors() -> list[CheckMessage]:
+    """How clients are told apart: the trusted proxies and the device cookie's lifetime."""
+    errors: list[CheckMessage] = []
+    proxies = webotp_settings.TRUSTED_PROXIES
+    if not _proxies_ok(proxies):
+        errors.append(Error(E024.format(value=proxies), id="webotp.E024"))
+    days = webotp_settings.DEVICE_COOKIE_DAYS
+    if not isinstance(days, int) or isinstance(days, bool) or days < 0:
+        errors.append(Error(E025.format(value=days), id="webotp.E025"))
+    meta = getattr(settings, "RATELIMIT_IP_META_KEY", None)
+    if meta and meta != CLIENT_IP_PATH and meta is not client_ip:
+        errors.append(Warning(W020.format(value=meta), id="webotp.W020"))
     return errors
+
+
+def _proxies_ok(proxies: object) -> bool:
+    if isinstance(proxies, bool):
+        return False
+    if isinstance(proxies, int):
+        return proxies >= 0
+    if proxies is None or isinstance(proxies, str) or not isinstance(proxies, list | tuple):
+        return proxies is None
+    try:
+        proxy_networks(tuple(proxies))
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def budget_errors() -> list:

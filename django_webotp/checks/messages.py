@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "AUTH_MIDDLEWARE_PATH",
     "BACKEND_PATH",
+    "CLIENT_IP_PATH",
     "MIDDLEWARE_PATH",
     "E001",
     "E002",
@@ -30,6 +31,8 @@ __all__ = [
     "E021",
     "E022",
     "E023",
+    "E024",
+    "E025",
     "E030",
     "E031",
     "E040",
@@ -46,6 +49,7 @@ __all__ = [
     "W001",
     "W002",
     "W003",
+    "W020",
     "W040",
     "W050",
     "W060",
@@ -57,6 +61,7 @@ __all__ = [
 BACKEND_PATH = "django_webotp.backends.PhoneOTPBackend"
 MIDDLEWARE_PATH = "django_webotp.middleware.TwoFactorMiddleware"
 AUTH_MIDDLEWARE_PATH = "django.contrib.auth.middleware.AuthenticationMiddleware"
+CLIENT_IP_PATH = "django_webotp.abuse.clients.client_ip"
 
 E001 = "WEBOTP_SMS_BACKEND {path!r} cannot be imported: {error}"
 E002 = "WEBOTP_CODE_LENGTH must be a whole number from 4 to 10."
@@ -79,6 +84,11 @@ E020 = "WEBOTP_SMS_BUDGETS must map scopes ({scopes}) to rates like '30/h,100/d'
 E021 = "WEBOTP_ALLOWED_NUMBER_TYPES has names that are not phonenumbers.PhoneNumberType: {names}."
 E022 = "{name} has codes that are not phone number regions: {codes}."
 E023 = "WEBOTP_BOT_CHECK {path!r} cannot be imported: {error}"
+E024 = (
+    "WEBOTP_TRUSTED_PROXIES must be a number of proxies or a list of their networks "
+    "('10.0.0.0/8'); got {value!r}."
+)
+E025 = "WEBOTP_DEVICE_COOKIE_DAYS must be a whole number of days (0: off), not {value!r}."
 E030 = "The dev SMS inbox (django_webotp.dev.urls) is included while DEBUG is False."
 E031 = "WEBOTP_DEV_SIMULATOR is on while DEBUG is False."
 E040 = "WEBOTP_DELIVERY must be 'sync' or 'task', not {value!r}."
@@ -96,6 +106,10 @@ E064 = "WEBOTP_LINK_BASE_URL is not an https:// URL while DEBUG is False."
 W001 = f"{BACKEND_PATH} is not in AUTHENTICATION_BACKENDS, so a verified code signs nobody in."
 W002 = "The rate-limit cache {alias!r} ({backend}) is not shared between processes."
 W003 = "WEBOTP_DEV_SIMULATOR is on but django_webotp.dev.urls is not included, so it cannot run."
+W020 = (
+    "RATELIMIT_IP_META_KEY is {value!r}: set WEBOTP_TRUSTED_PROXIES instead, and "
+    f"RATELIMIT_IP_META_KEY = '{CLIENT_IP_PATH}' so django-ratelimit reads the same address."
+)
 W040 = "WEBOTP_DELIVERY is 'task' but the task backend {backend!r} runs tasks inside the request."
 W050 = (
     f"WEBOTP_TWO_FACTOR_REQUIRED is True but {MIDDLEWARE_PATH} is not in MIDDLEWARE, so no view "

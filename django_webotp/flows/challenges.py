@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from .. import signals
-from ..abuse import bots, budgets
-from ..abuse.ratelimits import hash_phone, hit
+from ..abuse import bots, budgets, devices
+from ..abuse.clients import client_ip
+from ..abuse.ratelimits import Hit, count, hash_phone
 from ..abuse.refusal import Refusal
 from ..conf import webotp_settings
 from ..delivery import send, tasks
@@ -53,24 +54,26 @@ class StartResult:
     delivery_error: str | None = None
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
-def _limit(
+def _count(
     request: HttpRequest, phone: str, purpose: str, scope: str, rates: str, value: str | None = None
-) -> Refusal | None:
-    refusal = hit(request, scope, rates, value)
-    if refusal is not None:
+) -> Hit:
+    counted = count(request, scope, rates, value)
+    if counted.refusal is not None:
         signals.rate_limited.send(
             sender=Challenge,
             request=request,
             phone_number=phone,
             purpose=purpose,
             reason=scope,
-            retry_after=refusal.retry_after,
+            retry_after=counted.refusal.retry_after,
         )
-    return refusal
+    return counted
+
+
+def _limit(
+    request: HttpRequest, phone: str, purpose: str, scope: str, rates: str, value: str | None = None
+) -> Refusal | None:
+    return _count(request, phone, purpose, scope, rates, value).refusal
 
 
 def start(
@@ -152,20 +155,44 @@ def _build(
 
 
 def _refused(request: HttpRequest, phone: str, purpose: str, *, user: Any) -> StartResult | None:
-    """The defences before a code is made, in order; None when all of them let it through."""
+    """The defences before a code is made, in order; None when all of them let it through.
+
+    A request refused by any of them leaves the number's counts as they were, so refused
+    requests (an attacker's) cannot lock the number out.
+    """
     refusal = _limit(request, phone, purpose, "ip", webotp_settings.RATELIMIT_IP)
     if refusal is None and _needs_bot_check(user, phone):
         refusal = bots.refusal(request, phone)
     if refusal is None and _new_number(user, phone):
         refusal = _new_number_limit(request, phone, purpose, user)
-    if refusal is None:
-        refusal = _limit(
-            request, phone, purpose, "phone", webotp_settings.RATELIMIT_PHONE, hash_phone(phone)
-        )
     if refusal is not None:
         return StartResult(refusal=refusal)
-    # A test number is sent nothing, so it spends no SMS budget (rate limits still count it).
-    exceeded = budgets.spend(phone) if fixed_code(phone) is None else None
+    # Counted per purpose, and for a browser that signed in for the number before, against
+    # its own allowance: the shared count is the one anonymous requests fill.
+    device = devices.device_for(request, phone)
+    mine = "" if device is None else f"device:{device}:"
+    key = f"{mine}{purpose}:{hash_phone(phone)}"
+    counted = _count(request, phone, purpose, "phone", webotp_settings.RATELIMIT_PHONE, key)
+    if counted.refusal is not None:
+        return StartResult(refusal=counted.refusal)
+    exceeded = _spend(request, phone, purpose, device)
+    if exceeded is not None:
+        counted.give_back()
+        return StartResult(refusal=exceeded)
+    return None
+
+
+def _spend(
+    request: HttpRequest, phone: str, purpose: str, device: str | None
+) -> budgets.BudgetExceeded | None:
+    """The one place budgets are spent. A test number is sent nothing and spends nothing; a
+    withheld code (an unknown number while sign-up is off) spends no shared budget."""
+    if fixed_code(phone) is not None:
+        return None
+    sends = _may_receive(phone, purpose)
+    exceeded = budgets.spend(
+        phone, purpose=purpose, ip=client_ip(request), device=device, sends=sends
+    )
     if exceeded:
         signals.budget_exceeded.send(
             sender=Challenge,
@@ -177,8 +204,7 @@ def _refused(request: HttpRequest, phone: str, purpose: str, *, user: Any) -> St
             rate=exceeded.rate,
             retry_after=exceeded.retry_after,
         )
-        return StartResult(refusal=exceeded)
-    return None
+    return exceeded
 
 
 def _new_number(user: Any, phone: str) -> bool:

@@ -32,6 +32,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
+from ..abuse.devices import remember_browser
 from ..delivery import links
 from ..flows.code_step import CodeStep
 from ..flows.signin import SessionUnavailable, sign_in
@@ -162,7 +163,9 @@ class LinkConfirmView(View):
         self.request.session.pop(LINK_SESSION_KEY, None)
         if asked_here:
             step.forget()
-        return HttpResponseRedirect(redirect)
+        response = HttpResponseRedirect(redirect)
+        remember_browser(self.request, response, challenge.phone)
+        return response
 
     def render_form(self, challenge: Challenge, form: CodeForm, status: int = 200) -> HttpResponse:
         context = {

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
+from ..abuse.devices import remember_browser
 from ..delivery import links
 from ..flows.code_step import CodeStep
 from ..flows.signin import SessionUnavailable, sign_in
@@ -89,7 +90,9 @@ class VerifyView(CodeStepView):
             form.add_error("code", account_unavailable())
             return self.render_page(challenge, form, status=403)
         self.step.forget()
-        return HttpResponseRedirect(redirect)
+        response = HttpResponseRedirect(redirect)
+        remember_browser(self.request, response, challenge.phone)
+        return response
 
     def no_challenge(self, alert: str) -> HttpResponse:
         """Back to the phone form: the session expired, or never asked for a code."""

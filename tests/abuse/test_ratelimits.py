@@ -6,20 +6,21 @@ semantics, expiry) cannot hide. Redis DB 15 is used, and only it is flushed.
 """
 
 import os
+import time
 
 import pytest
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.test import RequestFactory
 from django.urls import reverse
-from django_ratelimit.core import get_usage
 
 from django_webotp import signals, sms
-from django_webotp.abuse import budgets
+from django_webotp.abuse import budgets, windows
 from django_webotp.abuse.ratelimits import hash_phone, hit, parse_rates, split_rate
 from django_webotp.conf import webotp_settings
 from django_webotp.models import Challenge
 from django_webotp.testing import last_code
+from tests.abuse.conftest import cache_keys
 from tests.support.codes import wrong_code
 from tests.support.signin import start
 
@@ -130,21 +131,27 @@ class TestHit:
         assert all(hit(request, "phone", "1/h", "k") is None for _ in range(3))
 
     @pytest.mark.redis
-    def test_on_redis_the_counts_are_django_ratelimits_own(self, rf_request, settings):
-        # The one-round-trip Redis path must count in the same keys and windows as
-        # django-ratelimit itself, so the two can never disagree about a limit.
+    def test_on_redis_one_round_trip_counts_like_add_and_incr(self, rf_request, settings):
+        # The pipelined Redis path must count in the same keys as the portable add()/incr()
+        # path (and the counts read back), so the two can never disagree about a limit.
         settings.CACHES = {"default": CACHES["redis"]}
-        caches["default"].clear()
-        request = rf_request()
-        for _ in range(2):
-            get_usage(
-                request, group="webotp.phone", key=lambda g, r: "k", rate="3/h", increment=True
-            )
-        assert hit(request, "phone", "3/h", "k") is None
-        assert hit(request, "phone", "3/h", "k") is not None
-        usage = get_usage(request, group="webotp.phone", key=lambda g, r: "k", rate="3/h")
-        assert usage["count"] == 4
-        caches["default"].clear()
+        cache = caches["default"]
+        cache.clear()
+        [window] = windows.windows("rl:phone", "k", "3/h", int(time.time()))
+        windows._take_one(cache, window)
+        windows._take_one(cache, window)
+        assert hit(rf_request(), "phone", "3/h", "k") is None
+        assert windows.counts(cache, [window]) == [3]
+        assert hit(rf_request(), "phone", "3/h", "k") is not None
+        assert windows.counts(cache, [window]) == [3]  # the refused one took nothing
+        cache.clear()
+
+    def test_cache_keys_hold_no_value_in_clear(self, counting_cache, rf_request):
+        hit(rf_request("192.0.2.77"), "ip", "5/h")
+        hit(rf_request(), "phone", "5/h", "+447911123456")
+        keys = cache_keys(counting_cache)
+        assert len(keys) == 2
+        assert not any("192.0.2.77" in key or "7911123456" in key for key in keys)
 
     def test_no_rates_means_no_limit(self, rate_cache, rf_request):
         request = rf_request()
