@@ -20,6 +20,7 @@ __all__ = [
     "lost_message",
     "new_code_sent",
     "please_wait",
+    "unnamable_host",
     "verdict_message",
     "wait_text",
 ]
@@ -76,6 +77,14 @@ def new_code_sent() -> str:
 
 def account_unavailable() -> str:
     return _("This phone number cannot be used to sign in.")
+
+
+def unnamable_host(host: str) -> str:
+    """Why no code goes out from a page whose host no SMS can name ("[::1]", "localhost.")."""
+    return _(
+        "No code was sent: an SMS cannot name this page's address (%(host)s). Open the site at "
+        "a host name or an IPv4 address, such as localhost or 127.0.0.1, or set WEBOTP_DOMAIN."
+    ) % {"host": host}
 
 
 def delivery_state(challenge: Challenge) -> dict[str, str]:
