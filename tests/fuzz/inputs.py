@@ -185,8 +185,9 @@ class Inputs:
         return [(self.name(), self.text()) for _ in range(self.rng.randrange(8))]
 
     def header_text(self) -> str:
-        """What a real server passes on: any bytes but CR and LF, read as latin-1."""
-        raw = bytes(self.rng.randrange(256) for _ in range(self.rng.randrange(40)))
+        """What a real server passes on: any bytes but NUL, CR and LF (which gunicorn and h11
+        refuse in a header, RFC 9110 section 5.5), read as latin-1."""
+        raw = bytes(self.rng.randrange(1, 256) for _ in range(self.rng.randrange(40)))
         return raw.replace(b"\r", b"").replace(b"\n", b"").decode("latin-1")
 
     # --- bodies --------------------------------------------------------------------------------
