@@ -58,7 +58,7 @@ def _fields(request: HttpRequest) -> dict[str, str]:
         return {
             str(key): value if isinstance(value, str) else str(value) for key, value in data.items()
         }
-    return form_fields(request).dict()
+    return {key: str(value) for key, value in form_fields(request).dict().items()}
 
 
 def _is_text(fields: dict[str, str]) -> bool:
