@@ -34,3 +34,18 @@ def test_the_configured_domain_is_used_whatever_the_host(settings):
 
     assert client.post(LOGIN, {"phone_number": PHONE}).status_code == 302
     assert "@example.com #" in sms.outbox[-1].body
+
+
+def test_a_resend_from_such_a_host_sends_nothing(settings):
+    settings.DEBUG = True
+    settings.WEBOTP_DOMAIN = None
+    settings.WEBOTP_RESEND_COOLDOWN = 0
+    client = Client(HTTP_HOST="localhost:8000")
+    assert client.post(LOGIN, {"phone_number": PHONE}).status_code == 302
+    challenge = Challenge.objects.get()
+
+    response = client.post(reverse("webotp:resend"), HTTP_HOST="[::1]:8000")
+
+    assert response.status_code == 400
+    assert len(sms.outbox) == 1
+    assert list(Challenge.objects.all()) == [challenge]
