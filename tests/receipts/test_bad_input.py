@@ -185,21 +185,30 @@ def test_a_non_utf8_gateway_body_is_refused(provider):
 # --- Vonage's replay window ----------------------------------------------------------------------
 
 
+def unix(offset: int) -> str:
+    return str(int(time.time()) + offset)
+
+
+def utc(offset: int) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(time.time() + offset))
+
+
 @pytest.mark.parametrize(
     "timestamp",
     [
-        "0",  # 1970
-        "1",
-        str(int(time.time()) - 3600),  # captured an hour ago
-        str(int(time.time()) + 3600),  # dated in the future
-        "1970-01-01 00:00:01",
-        "yesterday",
+        lambda: "0",  # 1970
+        lambda: "1",
+        lambda: unix(-3600),  # captured an hour ago
+        lambda: unix(+3600),  # dated in the future
+        lambda: "1970-01-01 00:00:01",
+        lambda: utc(-3600),
+        lambda: "yesterday",
     ],
 )
 def test_a_signed_vonage_receipt_outside_the_window_is_refused(
     provider, vonage_challenge, timestamp
 ):
-    fields = resign({**vonage_fields("delivered"), "timestamp": timestamp})
+    fields = resign({**vonage_fields("delivered"), "timestamp": timestamp()})
 
     response = provider.post(VONAGE_URL, fields)
 
@@ -212,20 +221,15 @@ def test_a_signed_vonage_receipt_outside_the_window_is_refused(
 
 
 @pytest.mark.parametrize(
-    "timestamp",
-    [
-        str(int(time.time())),
-        str(int(time.time()) - 250),
-        time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
-    ],
+    "timestamp", [lambda: unix(0), lambda: unix(-250), lambda: unix(+60), lambda: utc(0)]
 )
 def test_a_fresh_signed_vonage_receipt_is_recorded(provider, vonage_challenge, timestamp):
-    fields = resign({**vonage_fields("delivered"), "timestamp": timestamp})
+    fields = resign({**vonage_fields("delivered"), "timestamp": timestamp()})
     assert provider.post(VONAGE_URL, fields).status_code == 204
     assert state(vonage_challenge)[0] == DeliveryStatus.DELIVERED
 
 
 def test_the_vonage_window_is_a_setting(provider, vonage_challenge, settings):
     settings.WEBOTP_VONAGE_TOLERANCE = 7200
-    fields = resign({**vonage_fields("delivered"), "timestamp": str(int(time.time()) - 3600)})
+    fields = resign({**vonage_fields("delivered"), "timestamp": unix(-3600)})
     assert provider.post(VONAGE_URL, fields).status_code == 204
