@@ -110,6 +110,8 @@ DEFAULTS: dict[str, Any] = {
     # method, an HMAC: "md5", "sha1", "sha256" or "sha512".
     "VONAGE_SIGNATURE_SECRET": None,
     "VONAGE_SIGNATURE_METHOD": "sha256",
+    # Seconds a signed receipt's "timestamp" may be from now (replay window): older ones 400.
+    "VONAGE_TOLERANCE": 300,
     "VONAGE_FROM": None,  # a number without "+" or an alphanumeric sender ID
     # Absolute URL of the receipts view, sent as "callback"; None: the dashboard's.
     "VONAGE_STATUS_CALLBACK": None,

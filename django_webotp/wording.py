@@ -22,6 +22,7 @@ __all__ = [
     "please_wait",
     "session_unavailable",
     "superseded_message",
+    "unnamable_host",
     "verdict_message",
     "wait_text",
 ]
@@ -90,6 +91,14 @@ def session_unavailable() -> str:
 
 def account_unavailable() -> str:
     return _("This phone number cannot be used to sign in.")
+
+
+def unnamable_host(host: str) -> str:
+    """Why no code goes out from a page whose host no SMS can name ("[::1]", "localhost.")."""
+    return _(
+        "No code was sent: an SMS cannot name this page's address (%(host)s). Open the site at "
+        "a host name or an IPv4 address, such as localhost or 127.0.0.1, or set WEBOTP_DOMAIN."
+    ) % {"host": host}
 
 
 def delivery_state(challenge: Challenge) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
@@ -60,6 +61,8 @@ def api_view(*methods: str) -> Callable[[View], View]:
                 response = view(request)
             except InvalidRequest:  # read_fields() in the view
                 response = invalid_request()
+            except DisallowedHost as exc:  # DEBUG: a host that no SMS can name, such as [::1]
+                response = error("invalid_request", str(exc))
             return csrf.process_response(request, response)
 
         return csrf_exempt(never_cache(wrapped))

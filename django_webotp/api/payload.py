@@ -6,11 +6,11 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpRequest, QueryDict
 from django.http.multipartparser import MultiPartParserError
 
-__all__ = ["FORM_TYPES", "InvalidRequest", "is_json", "read_fields", "read_form"]
+__all__ = ["FORM_TYPES", "UNREADABLE_FORM", "InvalidRequest", "is_json", "read_fields", "read_form"]
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -26,11 +26,18 @@ def is_json(request: HttpRequest) -> bool:
     )
 
 
+#: What reading ``request.POST`` raises for a body Django cannot parse: a malformed multipart
+#: body, too many fields, a form declared in a charset other than UTF-8 (BadRequest), or a
+#: charset that names a codec unable to decode it ("idna", "undefined": UnicodeError) or no
+#: text codec at all ("base64", "rot13": LookupError).
+UNREADABLE_FORM = (MultiPartParserError, SuspiciousOperation, BadRequest, UnicodeError, LookupError)
+
+
 def read_form(request: HttpRequest) -> QueryDict:
     """``request.POST``, with a malformed or oversized form body reported as InvalidRequest."""
     try:
         return request.POST
-    except (MultiPartParserError, SuspiciousOperation) as exc:
+    except UNREADABLE_FORM as exc:
         raise InvalidRequest(str(exc)) from exc
 
 

@@ -17,6 +17,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from ..abuse.devices import remember_browser
@@ -75,7 +76,14 @@ def start(request: HttpRequest) -> HttpResponse:
     """Send a code to ``phone_number``; ``next`` is where ``verify`` will send the person."""
     form = PhoneForm(read_fields(request, ("phone_number", "next")))
     if not form.is_valid():
-        return form_error(form, "phone_number", PHONE_ERRORS)
+        if "phone_number" in form.errors:
+            return form_error(form, "phone_number", PHONE_ERRORS)
+        # ``next`` is a string that no form field can hold (a NUL byte, say): not a 500.
+        return error(
+            "invalid_request",
+            _("The address to go to after signing in is not valid."),
+            field="next",
+        )
     step = CodeStep(request, Purpose.LOGIN)
     result = step.start(
         form.cleaned_data["phone_number"], next_url=form.cleaned_data["next"], remember_failed=False

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.sites.shortcuts import get_current_site
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import DisallowedHost, ImproperlyConfigured
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
@@ -15,6 +15,8 @@ from ..conf import webotp_settings
 from ..models import Challenge, PhoneIdentity
 from ..purposes import spec
 from ..sms_format import build_message, sms_segments
+from ..sms_format.hosts import host_or_none
+from ..wording import unnamable_host
 from . import links
 
 __all__ = ["PHONE_TAKEN_TEMPLATE", "notice_body", "render_body", "site_name", "sms_domain"]
@@ -31,10 +33,12 @@ def sms_domain(request: HttpRequest | None) -> str:
         return webotp_settings.DOMAIN
     if request is None:
         raise ImproperlyConfigured("Set WEBOTP_DOMAIN to send codes outside a request.")
-    host = request.get_host().lower()
-    if host.startswith("["):  # an IPv6 literal: "[::1]:8000"
-        return host[: host.index("]") + 1]
-    return host.rsplit(":", 1)[0]
+    raw = request.get_host().lower()
+    # Without the port: "[::1]:8000" is an IPv6 literal's, "example.com:8000" a name's.
+    host = raw[: raw.index("]") + 1] if raw.startswith("[") else raw.rsplit(":", 1)[0]
+    if host_or_none(host) is None:  # "[::1]", "localhost.": a 400 (DEBUG only), not a 500
+        raise DisallowedHost(unnamable_host(host))
+    return host
 
 
 def site_name(request: HttpRequest | None, domain: str) -> str:

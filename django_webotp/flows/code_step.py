@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 
 from ..abuse.refusal import Refusal
+from ..delivery.compose import sms_domain
 from ..models import Challenge, PhoneIdentity, Verdict
 from ..purposes import PurposeSpec, spec
 from . import challenges
@@ -146,6 +147,7 @@ class CodeStep:
         ``remember_failed=False``: a code whose SMS could not be sent is not waited for (the
         sign-in pages put the person back on the phone form instead of a code page).
         """
+        sms_domain(self.request)  # a host no SMS can name is refused before anything is counted
         result = challenges.start(self.request, phone, self.purpose.name, user=self.user, **fields)
         if result.challenge is not None and (remember_failed or not result.delivery_error):
             self.remember(result.challenge, next_url=next_url)
@@ -156,6 +158,7 @@ class CodeStep:
         challenge = self.challenge
         if challenge is None:
             return None
+        sms_domain(self.request)
         result = challenges.resend(self.request, challenge)
         if result.challenge is not None:
             self.remember(result.challenge, notice="" if result.delivery_error else notice)

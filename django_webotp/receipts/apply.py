@@ -13,12 +13,24 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.db import transaction
+from django.http import HttpRequest, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
 from ..models import Challenge, DeliveryEvent, DeliveryStatus
 
-__all__ = ["RANK", "ForgedReceipt", "MalformedReceipt", "Receipt", "record"]
+__all__ = [
+    "RANK",
+    "ForgedReceipt",
+    "MalformedReceipt",
+    "Receipt",
+    "checked",
+    "form_fields",
+    "json_object",
+    "record",
+]
 
 RANK: dict[str, int] = {
     DeliveryStatus.PENDING: 0,
@@ -42,11 +54,30 @@ def json_object(body: bytes) -> dict[str, Any]:
     """The receipt's body as a JSON object, or MalformedReceipt saying what is wrong with it."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep to read
         raise MalformedReceipt(_("The body is not JSON.")) from None
     if not isinstance(data, dict):
         raise MalformedReceipt(_("The body is not a JSON object."))
     return data
+
+
+def form_fields(request: HttpRequest) -> QueryDict:
+    """``request.POST``, or MalformedReceipt when Django cannot read the form.
+
+    A malformed multipart body, a form declared in a charset other than UTF-8, or a charset
+    naming a codec that cannot decode it ("idna") or no text codec at all ("base64").
+    """
+    try:
+        return request.POST
+    except (MultiPartParserError, SuspiciousOperation, BadRequest, UnicodeError, LookupError):
+        raise MalformedReceipt(_("The body is not a form that can be read.")) from None
+
+
+def checked(receipt: Receipt) -> Receipt:
+    """``receipt``, or MalformedReceipt if a field holds what no database column can (NUL)."""
+    if "\x00" in receipt.message_id + receipt.raw_status + receipt.error_code:
+        raise MalformedReceipt(_("A receipt's fields cannot hold NUL characters."))
+    return receipt
 
 
 @dataclass(frozen=True)

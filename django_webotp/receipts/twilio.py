@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from ..conf import webotp_settings
 from ..models import DeliveryStatus
-from .apply import ForgedReceipt, MalformedReceipt, Receipt
+from .apply import ForgedReceipt, MalformedReceipt, Receipt, form_fields
 
 __all__ = ["STATUSES", "read"]
 
@@ -50,10 +50,11 @@ def read(request: HttpRequest) -> Receipt:
     except ImportError:
         logger.error("A Twilio receipt arrived but the Twilio SDK is not installed.")
         raise ForgedReceipt("no SDK to check it with") from None
-    if not RequestValidator(token).validate(request.build_absolute_uri(), request.POST, signature):
+    form = form_fields(request)
+    if not RequestValidator(token).validate(request.build_absolute_uri(), form, signature):
         raise ForgedReceipt("bad signature")
-    sid = request.POST.get("MessageSid") or request.POST.get("SmsSid", "")
-    raw_status = request.POST.get("MessageStatus") or request.POST.get("SmsStatus", "")
+    sid = form.get("MessageSid") or form.get("SmsSid", "")
+    raw_status = form.get("MessageStatus") or form.get("SmsStatus", "")
     if not (sid and raw_status):
         raise MalformedReceipt(_("MessageSid and MessageStatus are required."))
     return Receipt(
@@ -61,5 +62,5 @@ def read(request: HttpRequest) -> Receipt:
         message_id=sid,
         raw_status=raw_status,
         status=STATUSES.get(raw_status),
-        error_code=request.POST.get("ErrorCode", ""),
+        error_code=form.get("ErrorCode", ""),
     )

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from . import twilio as twilio_receipts
 from . import vonage as vonage_receipts
 from . import webhook as webhook_receipts
-from .apply import ForgedReceipt, MalformedReceipt, Receipt, record
+from .apply import ForgedReceipt, MalformedReceipt, Receipt, checked, record
 
 __all__ = ["twilio", "vonage", "webhook"]
 
@@ -25,7 +25,7 @@ def _receipt_view(reader: Callable[[HttpRequest], Receipt], methods: list[str]):
     @require_http_methods(methods)
     def view(request: HttpRequest) -> HttpResponse:
         try:
-            receipt = reader(request)
+            receipt = checked(reader(request))
         except ForgedReceipt as exc:
             logger.warning("Refused a delivery receipt at %s: %s.", request.path, exc)
             return _text(403, _("This delivery receipt is not signed by the SMS provider."))

@@ -13,13 +13,16 @@ Receipts come as GET query strings, form POSTs, or JSON POSTs, as set in the das
 from __future__ import annotations
 
 import logging
+import re
+import time
+from datetime import UTC, datetime
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from ..conf import webotp_settings
 from ..models import DeliveryStatus
-from .apply import ForgedReceipt, MalformedReceipt, Receipt, json_object
+from .apply import ForgedReceipt, MalformedReceipt, Receipt, form_fields, json_object
 
 __all__ = ["STATUSES", "read"]
 
@@ -38,6 +41,15 @@ STATUSES = {
 }
 
 
+#: A hex digest: md5 (32 digits) to sha512 (128). Anything else cannot be a signature, and the
+#: SDK's comparison raises on non-ASCII text.
+SIGNATURE = re.compile(r"[0-9a-fA-F]{32,128}")
+#: "timestamp", when the receipt was signed: Unix seconds (or, to be lenient, the
+#: "message-timestamp" form, "YYYY-MM-DD HH:MM:SS" in UTC).
+UNIX_SECONDS = re.compile(r"[0-9]{1,12}")
+DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
 def _fields(request: HttpRequest) -> dict[str, str]:
     if request.method == "GET":
         return request.GET.dict()
@@ -46,7 +58,39 @@ def _fields(request: HttpRequest) -> dict[str, str]:
         return {
             str(key): value if isinstance(value, str) else str(value) for key, value in data.items()
         }
-    return request.POST.dict()
+    return {key: str(value) for key, value in form_fields(request).dict().items()}
+
+
+def _is_text(fields: dict[str, str]) -> bool:
+    """Whether every name and value can be signed: a lone surrogate ("\\ud800" in JSON) cannot."""
+    try:
+        "".join(f"{key}{value}" for key, value in fields.items()).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def signed_at(value: str) -> float | None:
+    """The receipt's "timestamp" as Unix time; None when it is neither form."""
+    if UNIX_SECONDS.fullmatch(value):
+        return float(value)
+    try:
+        return datetime.strptime(value, DATE_FORMAT).replace(tzinfo=UTC).timestamp()
+    except ValueError:
+        return None
+
+
+def _check_freshness(fields: dict[str, str]) -> None:
+    """MalformedReceipt unless the signed "timestamp" is within VONAGE_TOLERANCE of now."""
+    sent = signed_at(fields["timestamp"])
+    if sent is None or abs(time.time() - sent) > webotp_settings.VONAGE_TOLERANCE:
+        raise MalformedReceipt(
+            _(
+                "This delivery receipt is too old, or dated in the future: a receipt is "
+                "accepted only within %(seconds)d seconds of its timestamp."
+            )
+            % {"seconds": webotp_settings.VONAGE_TOLERANCE}
+        )
 
 
 def read(request: HttpRequest) -> Receipt:
@@ -57,6 +101,8 @@ def read(request: HttpRequest) -> Receipt:
     secret = webotp_settings.VONAGE_SIGNATURE_SECRET
     if not fields.get("sig"):
         raise ForgedReceipt("unsigned")
+    if not SIGNATURE.fullmatch(fields["sig"]) or not _is_text(fields):
+        raise ForgedReceipt("not a signature, or fields that cannot have been signed")
     method = webotp_settings.VONAGE_SIGNATURE_METHOD
     if not secret or method not in SIGNATURE_METHODS:
         logger.error(
@@ -77,6 +123,7 @@ def read(request: HttpRequest) -> Receipt:
     )
     if not fields.get("timestamp") or not auth.check_signature(dict(fields)):
         raise ForgedReceipt("bad signature")
+    _check_freshness(fields)  # signed, so the timestamp is Vonage's: a replay if it is old
     message_id = fields.get("messageId", "")
     raw_status = fields.get("status", "")
     if not (message_id and raw_status):

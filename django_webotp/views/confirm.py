@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 from ..flows import confirm
 from ..flows.code_step import CodeStep
@@ -50,6 +51,9 @@ def required(
             page = ConfirmPage(request=http_request, action=action, template_name=template_name)
             answer = page.answer()
             if answer is not None:
+                # The page echoes the posted fields (an amount, a payee) in hidden inputs: no
+                # browser or shared cache may keep a copy.
+                add_never_cache_headers(answer)
                 return answer
             http_request.webotp_confirmation = page.step.challenge  # type: ignore[attr-defined]
             return view(http_request, *args, **kwargs)

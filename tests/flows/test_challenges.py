@@ -1,7 +1,7 @@
 """Starting a challenge: the SMS domain and text, delivery failures, and the audit signals."""
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import DisallowedHost, ImproperlyConfigured
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
@@ -32,11 +32,19 @@ def request(host="testserver"):
         ("example.com", "example.com"),
         ("Example.COM:8000", "example.com"),
         ("localhost:8000", "localhost"),
-        ("[::1]:8000", "[::1]"),
+        ("127.0.0.1:8000", "127.0.0.1"),
     ],
 )
 def test_sms_domain_is_the_request_host_without_port(host, expected):
     assert compose.sms_domain(request(host)) == expected
+
+
+@override_settings(ALLOWED_HOSTS=["*"])
+@pytest.mark.parametrize("host", ["[::1]:8000", "[::1]", "localhost.", "localhost.:8000"])
+def test_a_host_no_sms_can_name_is_a_bad_request(host):
+    """An origin-bound line names a host name or an IPv4 address, nothing else: a 400 by Django."""
+    with pytest.raises(DisallowedHost, match="an SMS cannot name this page's address"):
+        compose.sms_domain(request(host))
 
 
 def test_webotp_domain_wins(settings):

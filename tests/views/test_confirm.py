@@ -321,3 +321,18 @@ def test_the_longest_description_still_fits_one_sms(http_request):
     long = confirm.Action("transfer", {"to": "x"}, description="transfer to " + "x" * 300)
     confirm.request(http_request, long)
     assert sms_segments(last_message(PHONE).body) == 1
+
+
+def test_the_confirmation_page_is_never_stored(signed_in):
+    """It echoes the posted fields (an amount, a payee) in hidden inputs."""
+    pages = [
+        signed_in.post(PAY, {"amount": "20.00"}),  # the code was sent
+        confirm_payment(signed_in, code="12"),  # not a code
+        signed_in.post(PAY, {"amount": "20.00", "webotp-step": "resend"}),  # 429: too soon
+    ]
+    assert [page.status_code for page in pages] == [200, 400, 429]
+    for page in pages[:2]:
+        assert '<input type="hidden" name="amount" value="20.00">' in page.content.decode()
+    for page in pages:
+        assert "no-store" in page["Cache-Control"], page.status_code
+        assert "private" in page["Cache-Control"]
