@@ -90,12 +90,12 @@ def populate(rows: int) -> int:
         SELECT gen_random_uuid(), '+447' || lpad(n::text, 9, '0'), 'login', at, at + interval
             '5 min', 6, 1, 5, CASE WHEN n %% 3 = 0 THEN at END, CASE WHEN n %% 3 = 1 THEN at END,
             'delivered', '', 'SM' || md5(n::text), 'twilio', '', '192.0.2.1', '', ''
-        FROM (SELECT n, now() - %s * interval '1 day' - n * interval '1 s' AS at
+        FROM (SELECT n, now() - %s * interval '1 day' - (n - %s) * interval '10 ms' AS at
               FROM generate_series(%s, %s) AS n) AS s
     """
     with connection.cursor() as cursor:
-        cursor.execute(statement, [8, 1, old])
-        cursor.execute(statement, [0, old + 1, rows])
+        cursor.execute(statement, [8, 1, 1, old])  # a week and more ago: these go
+        cursor.execute(statement, [0, old + 1, old + 1, rows])  # the last minutes': these stay
         cursor.execute(
             f'INSERT INTO "{receipts}" (challenge_id, provider, status, raw_status, error_code,'
             f" received_at) SELECT id, 'twilio', 'delivered', 'delivered', '', created_at"
@@ -146,6 +146,8 @@ def main(argv=None) -> None:
         seconds, _, said = purge(args.batch_size, traced=False)
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(f"  purge: {said}")
+        if said != f"Deleted {doomed} challenges in {-(-doomed // args.batch_size)} batches.":
+            print("  (unexpected: the purge should delete exactly the old challenges)")
         print(f"  time: {seconds:.1f} s ({doomed / seconds:,.0f} challenges/s)")
         print(f"  peak RSS: {rss_before / 1024:.1f} MB before, {rss_after / 1024:.1f} MB after")
         # Again with tracemalloc, for the Python heap's peak (the same rows, inserted again).
