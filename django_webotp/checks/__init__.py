@@ -10,7 +10,7 @@ from django.core.checks import Tags, register
 
 from .abuse import bot_check_errors, budget_errors, destination_errors, rate_errors
 from .codes import code_errors
-from .delivery import IMMEDIATE_TASK_BACKENDS, delivery_problems
+from .delivery import IMMEDIATE_TASK_BACKENDS, delivery_problems, queue_warnings
 from .deployment import UNSHARED_CACHES, deployment_warnings
 from .dev_tools import dev_errors
 from .fixed_numbers import E164_RE, TEST_CODE_RE, test_number_errors
@@ -56,6 +56,7 @@ from .messages import (
     W002,
     W003,
     W040,
+    W041,
     W050,
     W060,
 )
@@ -107,8 +108,10 @@ __all__ = [
     "W002",
     "W003",
     "W040",
+    "W041",
     "W050",
     "W060",
+    "check_queue",
     "check_settings",
 ]
 
@@ -132,3 +135,10 @@ def check_settings(app_configs=None, **kwargs) -> list:
         *format_errors(),
         *link_problems(),
     ]
+
+
+@register(Tags.database)
+def check_queue(app_configs=None, databases=None, **kwargs) -> list:
+    """Reads the database, so only under ``manage.py check --database default`` (and migrate):
+    a monitor runs it with ``--fail-level WARNING`` to hear about a stalled task queue."""
+    return queue_warnings(databases or ())

@@ -47,6 +47,7 @@ __all__ = [
     "W002",
     "W003",
     "W040",
+    "W041",
     "W050",
     "W060",
 ]
@@ -95,6 +96,10 @@ W001 = f"{BACKEND_PATH} is not in AUTHENTICATION_BACKENDS, so a verified code si
 W002 = "The rate-limit cache {alias!r} ({backend}) is not shared between processes."
 W003 = "WEBOTP_DEV_SIMULATOR is on but django_webotp.dev.urls is not included, so it cannot run."
 W040 = "WEBOTP_DELIVERY is 'task' but the task backend {backend!r} runs tasks inside the request."
+W041 = (
+    "The oldest of {count} queued codes has waited {age} s for a task worker (more than "
+    "WEBOTP_QUEUE_STALL_AFTER, {limit} s): nobody is getting their code."
+)
 W050 = (
     f"WEBOTP_TWO_FACTOR_REQUIRED is True but {MIDDLEWARE_PATH} is not in MIDDLEWARE, so no view "
     "requires the second step."
