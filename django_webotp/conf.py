@@ -67,6 +67,14 @@ DEFAULTS: dict[str, Any] = {
     # "sync": the request sends the SMS. "task": the request enqueues it on Django's tasks
     # framework (django.tasks; the django-tasks backport on Django 5.2) and a worker sends it.
     "DELIVERY": "sync",
+    # Seconds a task worker may take over one send (all failover members together) before the
+    # send is closed as failed and a new code may be asked for at once; above the provider's
+    # timeouts, so that a send still under way is never cut short.
+    "SEND_LEASE": 60,
+    # Seconds the oldest queued code may wait for a worker before the delivery_stalled signal
+    # (sent by manage.py webotp_sweep) and the webotp.W041 check (manage.py check --database)
+    # say the queue is stalled.
+    "QUEUE_STALL_AFTER": 60,
     # Rate limits, comma-separated django-ratelimit rates ("5/h,10/d").
     "RATELIMIT_PHONE": "5/h,10/d",  # codes requested per phone number
     "RATELIMIT_IP": "20/h",  # codes requested per client IP

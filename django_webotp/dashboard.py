@@ -12,6 +12,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from .conf import webotp_settings
+from .delivery import sweep
 from .models import Challenge, DeliveryStatus, Status
 
 __all__ = ["dashboard_context"]
@@ -54,6 +55,19 @@ def top_destinations(hours: int = 24, limit: int = 10) -> tuple[list, list]:
     return countries.most_common(limit), prefixes.most_common(limit)
 
 
+def queue_state() -> dict[str, Any]:
+    """The task queue: codes waiting for a worker, the oldest one's wait, and whether that is
+    longer than WEBOTP_QUEUE_STALL_AFTER (the workers are down or behind)."""
+    count, age = sweep.queue_age()
+    limit = webotp_settings.QUEUE_STALL_AFTER
+    return {
+        "queued": count,
+        "oldest_age": None if age is None else int(age),
+        "limit": limit,
+        "stalled": age is not None and age > limit,
+    }
+
+
 def dashboard_context() -> dict[str, Any]:
     countries, prefixes = top_destinations()
     locked = (
@@ -67,4 +81,5 @@ def dashboard_context() -> dict[str, Any]:
         "countries": countries,
         "prefixes": prefixes,
         "locked": list(locked),
+        "queue": queue_state(),
     }

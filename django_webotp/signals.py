@@ -3,6 +3,9 @@
 Each is sent with ``request`` (or None), ``phone_number`` (E.164 string), ``purpose``, and,
 where it applies, ``challenge`` and ``reason``. ``phone_changed`` is sent with ``request``,
 ``user``, ``phone_number`` (the new number) and ``old_numbers`` (the numbers it replaced, a list).
+``delivery_stalled`` is sent by ``manage.py webotp_sweep`` with ``age`` (seconds the oldest
+queued code has waited for a worker) and ``queued`` (how many wait), when the age passes
+WEBOTP_QUEUE_STALL_AFTER: the task workers are down or behind.
 """
 
 from typing import Any
@@ -17,6 +20,7 @@ __all__ = [
     "code_requested",
     "code_sent",
     "code_verified",
+    "delivery_stalled",
     "phone_changed",
     "rate_limited",
     "send_about",
@@ -31,6 +35,7 @@ challenge_locked = Signal()
 rate_limited = Signal()
 budget_exceeded = Signal()
 phone_changed = Signal()
+delivery_stalled = Signal()
 
 
 def send_about(signal: Signal, request: Any, challenge: Any, **extra: Any) -> None:

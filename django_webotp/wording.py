@@ -104,12 +104,19 @@ def unnamable_host(host: str) -> str:
 def delivery_state(challenge: Challenge) -> dict[str, str]:
     """How the code's SMS is doing, as the code page and its status poll show it.
 
-    "sending" while a worker has it (``WEBOTP_DELIVERY = "task"``), then "sent" or "failed". A
-    suppressed SMS (unknown number, sign-up off) reads "sent", like any other.
+    "sending" while a worker has it (``WEBOTP_DELIVERY = "task"``), then "sent" or "failed";
+    "not_sent" when the code expired or was replaced before a worker got to it. A suppressed
+    SMS (unknown number, sign-up off) reads "sent", like any other.
     """
     status = challenge.delivery_status
     if status in (DeliveryStatus.QUEUED, DeliveryStatus.PENDING):
         return {"state": "sending", "message": _("Sending your code…")}
     if status in (DeliveryStatus.FAILED, DeliveryStatus.UNDELIVERED):
         return {"state": "failed", "message": closed_message(Verdict.UNDELIVERED, "")}
+    if status == DeliveryStatus.QUEUE_EXPIRED:
+        message = _("This code expired before it could be sent. Request a new code.")
+        return {"state": "not_sent", "message": message}
+    if status == DeliveryStatus.QUEUE_REPLACED:
+        message = _("A newer code was asked for, so this one was not sent.")
+        return {"state": "not_sent", "message": message}
     return {"state": "sent", "message": _("Your code is on its way.")}

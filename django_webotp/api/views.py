@@ -150,14 +150,21 @@ def resend(request: HttpRequest) -> HttpResponse:
 
 
 def delivery(challenge: Challenge) -> str:
-    """sent, delivered, undelivered or failed: what a client may learn about the SMS.
+    """What a client may learn about the SMS: sending, sent, delivered, undelivered, failed,
+    or not_sent_expired / not_sent_replaced (closed before a task worker got to it).
 
     An unknown number gets no SMS while sign-up is off, yet must look like a known one, so
     "suppressed" reads "sent", and carrier receipts (which only real SMS get) are not shown.
     """
     value = challenge.delivery_status
+    if value in (DeliveryStatus.QUEUED, DeliveryStatus.PENDING):
+        return "sending"
     if value == DeliveryStatus.FAILED:
         return "failed"
+    if value == DeliveryStatus.QUEUE_EXPIRED:
+        return "not_sent_expired"
+    if value == DeliveryStatus.QUEUE_REPLACED:
+        return "not_sent_replaced"
     if value in (DeliveryStatus.DELIVERED, DeliveryStatus.UNDELIVERED):
         return value if webotp_settings.SIGNUP else "sent"
     return "sent"

@@ -11,7 +11,7 @@ from django.core.checks import Tags, register
 from .abuse import bot_check_errors, budget_errors, destination_errors, rate_errors
 from .accounts import account_warnings, staff_sms_signin_warnings
 from .codes import code_errors
-from .delivery import IMMEDIATE_TASK_BACKENDS, delivery_problems
+from .delivery import IMMEDIATE_TASK_BACKENDS, delivery_problems, queue_warnings
 from .deployment import UNSHARED_CACHES, deployment_warnings
 from .dev_tools import dev_errors
 from .fixed_numbers import E164_RE, TEST_CODE_RE, test_number_errors
@@ -57,6 +57,7 @@ from .messages import (
     W002,
     W003,
     W040,
+    W041,
     W050,
     W060,
     W070,
@@ -110,11 +111,13 @@ __all__ = [
     "W002",
     "W003",
     "W040",
+    "W041",
     "W050",
     "W060",
     "W070",
     "W071",
     "account_warnings",
+    "check_queue",
     "check_settings",
     "staff_sms_signin_warnings",
 ]
@@ -140,3 +143,10 @@ def check_settings(app_configs=None, **kwargs) -> list:
         *format_errors(),
         *link_problems(),
     ]
+
+
+@register(Tags.database)
+def check_queue(app_configs=None, databases=None, **kwargs) -> list:
+    """Reads the database, so only under ``manage.py check --database default`` (and migrate):
+    a monitor runs it with ``--fail-level WARNING`` to hear about a stalled task queue."""
+    return queue_warnings(databases or ())

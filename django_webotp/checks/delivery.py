@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.conf import settings
 from django.core.checks import Error, Warning
+from django.db import DatabaseError, router
 
 from ..conf import webotp_settings
-from ..delivery import tasks
-from .messages import E040, E041, W040
+from ..delivery import sweep, tasks
+from ..models import Challenge
+from .messages import E005, E040, E041, W040, W041
 
-__all__ = ["IMMEDIATE_TASK_BACKENDS", "delivery_problems"]
+__all__ = ["IMMEDIATE_TASK_BACKENDS", "delivery_problems", "queue_warnings"]
 
 IMMEDIATE_TASK_BACKENDS = {
     "django.tasks.backends.immediate.ImmediateBackend",
@@ -21,6 +25,10 @@ def delivery_problems() -> list:
     delivery = webotp_settings.DELIVERY
     if delivery == "sync":
         return []
+    if delivery == "task":
+        errors = _bound_errors()
+        if errors:
+            return errors
     if delivery != "task":
         return [Error(E040.format(value=delivery), id="webotp.E040")]
     if not tasks.TASKS_AVAILABLE:
@@ -42,3 +50,34 @@ def delivery_problems() -> list:
             )
         ]
     return []
+
+
+def _bound_errors() -> list:
+    return [
+        Error(E005.format(name=f"WEBOTP_{name}"), id="webotp.E005")
+        for name in ("SEND_LEASE", "QUEUE_STALL_AFTER")
+        if type(getattr(webotp_settings, name)) is not int or getattr(webotp_settings, name) < 1
+    ]
+
+
+def queue_warnings(databases: Collection[str]) -> list:
+    """W041 when the oldest queued code has waited too long: the workers are down or behind."""
+    if webotp_settings.DELIVERY != "task" or _bound_errors():
+        return []
+    if router.db_for_read(Challenge) not in databases:
+        return []
+    try:
+        count, age = sweep.queue_age()
+    except DatabaseError:  # not migrated yet (manage.py migrate runs database checks first)
+        return []
+    limit = webotp_settings.QUEUE_STALL_AFTER
+    if age is None or age <= limit:
+        return []
+    return [
+        Warning(
+            W041.format(count=count, age=int(age), limit=limit),
+            hint="Start the workers (manage.py db_worker, or your backend's) under a supervisor "
+            "that restarts them, and run manage.py webotp_sweep every minute.",
+            id="webotp.W041",
+        )
+    ]

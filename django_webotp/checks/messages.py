@@ -51,6 +51,7 @@ __all__ = [
     "W003",
     "W020",
     "W040",
+    "W041",
     "W050",
     "W060",
     "W070",
@@ -111,6 +112,10 @@ W020 = (
     f"RATELIMIT_IP_META_KEY = '{CLIENT_IP_PATH}' so django-ratelimit reads the same address."
 )
 W040 = "WEBOTP_DELIVERY is 'task' but the task backend {backend!r} runs tasks inside the request."
+W041 = (
+    "The oldest of {count} queued codes has waited {age} s for a task worker (more than "
+    "WEBOTP_QUEUE_STALL_AFTER, {limit} s): nobody is getting their code."
+)
 W050 = (
     f"WEBOTP_TWO_FACTOR_REQUIRED is True but {MIDDLEWARE_PATH} is not in MIDDLEWARE, so no view "
     "requires the second step."

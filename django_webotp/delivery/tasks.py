@@ -15,15 +15,17 @@ from contextlib import nullcontext
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 
 from ..conf import webotp_settings
-from ..models import Challenge, DeliveryStatus, PhoneIdentity, Status
+from ..models import Challenge, DeliveryStatus, PhoneIdentity
+from ..models.challenge_queries import open_q
 from ..purposes import spec
 from ..test_numbers import fixed_code, log_use
-from . import send
+from . import send, sweep
 from .compose import site_name, sms_domain
 
 task: Callable | None
@@ -73,24 +75,44 @@ def send_code(challenge_id: str, domain: str, site: str, language: str | None = 
     worker has no request to read it from); None, as in tasks queued before it was passed,
     keeps the worker's own.
 
-    Safe to run twice (queues deliver at least once): only the run whose UPDATE takes the
-    challenge out of "queued" sends. A challenge replaced or expired before a worker got to it
-    gets no SMS, since nobody could use its code.
+    Safe to run twice (queues deliver at least once): only the run whose conditional UPDATE
+    takes the challenge out of "queued" (stamping ``claimed_at``: the lease starts) sends. A
+    challenge replaced, expired or locked before a worker got to it gets no SMS, since nobody
+    could use its code, and says so in its own delivery status. The outcome is recorded only
+    while the claim holds: a send that outlived WEBOTP_SEND_LEASE was closed as failed by a
+    sweeper (``delivery.sweep``), and a late outcome changes nothing.
     """
-    queued = Challenge.objects.filter(pk=challenge_id, delivery_status=DeliveryStatus.QUEUED)
-    if not queued.update(delivery_status=DeliveryStatus.PENDING):
-        return "skipped"  # an earlier run of this task took it, or the challenge is gone
+    now = timezone.now()
+    claimable = Challenge.objects.filter(
+        open_q(),
+        pk=challenge_id,
+        delivery_status=DeliveryStatus.QUEUED,
+        expires_at__gt=now,
+        attempts__lt=F("max_attempts"),
+    )
+    if not claimable.update(delivery_status=DeliveryStatus.PENDING, claimed_at=now):
+        return sweep.withdraw(challenge_id)  # closed while queued, taken already, or gone
     challenge = Challenge.objects.get(pk=challenge_id)
-    if challenge.status is not Status.PENDING:
-        return "skipped"  # replaced or expired while queued: stays "not sent yet"
+    challenge.claim = challenge.claimed_at
     withheld = spec(challenge.purpose).unknown_numbers_withheld
     if withheld and not PhoneIdentity.objects.sign_in_code_goes_to(challenge.phone_number):
         # Decided here rather than in the request, so an unknown number's code page goes
         # through the same "sending..." step as a known one's.
-        Challenge.objects.filter(pk=challenge.pk).update(delivery_status=DeliveryStatus.SUPPRESSED)
+        Challenge.objects.filter(pk=challenge.pk, claimed_at=challenge.claim).update(
+            delivery_status=DeliveryStatus.SUPPRESSED
+        )
         return DeliveryStatus.SUPPRESSED
     with translation.override(language) if language else nullcontext():
-        error = send.deliver_code(challenge, None, domain=domain, site=site)
+        failure = send.send_challenge(challenge, None, domain=domain, site=site)
+    if not challenge.outcome_recorded:
+        logger.warning(
+            "A send to %s finished after its %s s lease, once it had been closed as failed; "
+            "its code does not work. Are the provider's timeouts longer than WEBOTP_SEND_LEASE?",
+            send.mask(challenge.phone),
+            webotp_settings.SEND_LEASE,
+        )
+        return "lapsed"
+    error = send.announce(challenge, None, failure)
     return DeliveryStatus.FAILED if error else DeliveryStatus.SENT
 
 

@@ -40,6 +40,14 @@ __all__ = [
 ]
 
 
+#: Delivery states in which no SMS is on its way: a new code may be asked for at once.
+NOTHING_ON_THE_WAY = (
+    DeliveryStatus.FAILED,
+    DeliveryStatus.QUEUE_EXPIRED,
+    DeliveryStatus.QUEUE_REPLACED,
+)
+
+
 @dataclass(frozen=True)
 class StartResult:
     """What starting (or resending) a challenge led to.
@@ -240,9 +248,10 @@ def resend_in(challenge: Challenge) -> int:
     """Seconds (rounded up) before a new code may be asked for in place of ``challenge``.
 
     The one rule for the code pages' countdown, the API's ``resend_in`` and ``resend``'s own
-    refusal: WEBOTP_RESEND_COOLDOWN after the code was asked for, or at once if its send failed.
+    refusal: WEBOTP_RESEND_COOLDOWN after the code was asked for, or at once if its send failed
+    (its worker's lease ran out included) or it was never sent (closed while queued).
     """
-    if challenge.delivery_status == DeliveryStatus.FAILED:
+    if challenge.delivery_status in NOTHING_ON_THE_WAY:
         return 0
     waited = (timezone.now() - challenge.created_at).total_seconds()
     return max(ceil(webotp_settings.RESEND_COOLDOWN - waited), 0)

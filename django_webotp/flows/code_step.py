@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 
 from ..abuse.refusal import Refusal
 from ..delivery.compose import sms_domain
+from ..delivery import sweep
 from ..models import Challenge, PhoneIdentity, Verdict
 from ..purposes import PurposeSpec, spec
 from . import challenges
@@ -128,7 +129,11 @@ class CodeStep:
             challenge = Challenge.objects.get(**lookup)
         except (Challenge.DoesNotExist, ValidationError):
             return None
-        return challenge if self._matches(challenge) else None
+        if not self._matches(challenge):
+            return None
+        # A send that stalled in the task queue is settled as it is read: nobody waits on a
+        # sweeper to learn that their code will not come.
+        return sweep.settle(challenge)
 
     def _matches(self, challenge: Challenge) -> bool:
         if self.phone is not None and challenge.phone != self.phone:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -51,6 +52,9 @@ class Challenge(models.Model):
         default=DeliveryStatus.PENDING,
     )
     delivery_error = models.CharField(_("delivery error"), max_length=255, blank=True)
+    # When a task worker took the send: a send pending for longer than WEBOTP_SEND_LEASE is
+    # closed as failed (delivery.sweep), so nobody waits on "Sending your code…" for ever.
+    claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
     provider_message_id = models.CharField(_("provider message id"), max_length=128, blank=True)
     delivery_backend = models.CharField(
         _("SMS backend"),
@@ -79,6 +83,11 @@ class Challenge(models.Model):
 
     #: Whether the last ``verify()`` on this instance counted an attempt (its UPDATE won).
     attempt_counted = False
+    #: The ``claimed_at`` of the task worker's claim this instance sends under: its outcome is
+    #: then recorded only while that claim holds (a sweeper may have closed the send as failed).
+    claim: datetime | None = None
+    #: False when ``mark_sent()``/``mark_failed()`` came after the claim was lost: not recorded.
+    outcome_recorded = True
 
     class Meta:
         verbose_name = _("challenge")
@@ -88,6 +97,13 @@ class Challenge(models.Model):
             models.Index(fields=["created_at"], name="webotp_challenge_created"),
             # Delivery receipts find their challenge by the provider's message id.
             models.Index(fields=["provider_message_id"], name="webotp_challenge_provider_id"),
+            # The sends in flight (queued, or taken by a worker): the sweeper and the
+            # dashboard read only these, however long the history.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(delivery_status__in=[DeliveryStatus.QUEUED, DeliveryStatus.PENDING]),
+                name="webotp_challenge_in_flight",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -144,8 +160,15 @@ class Challenge(models.Model):
         self._save_if_saved(["delivery_status", "provider_message_id", "delivery_backend"])
 
     def _save_if_saved(self, fields: list[str]) -> None:
-        if not self._state.adding:
+        if self._state.adding:
+            return
+        if self.claim is None:
             self.save(update_fields=fields)
+            return
+        held = Challenge.objects.filter(
+            pk=self.pk, delivery_status=DeliveryStatus.PENDING, claimed_at=self.claim
+        )
+        self.outcome_recorded = bool(held.update(**{name: getattr(self, name) for name in fields}))
 
     def make_code(self) -> str:
         """The code to send. Computed from SECRET_KEY on demand; never stored."""

@@ -49,6 +49,10 @@ class ChallengeQuerySet(models.QuerySet["Challenge"]):
             earlier &= ~rule
         raise ValueError(f"Unknown challenge status: {status!r}")
 
+    def queued(self) -> ChallengeQuerySet:
+        """Waiting for a task worker to take the send."""
+        return self.filter(delivery_status=DeliveryStatus.QUEUED)
+
     def pending(self) -> ChallengeQuerySet:
         """Could still be verified right now (by the database's clock, as ``verify`` judges)."""
         return self.open().filter(expires_at__gt=Now(), attempts__lt=F("max_attempts"))

@@ -32,6 +32,10 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
     # No SMS on purpose (an unknown number while sign-up is off); looks pending from outside.
     SUPPRESSED = "suppressed", _("Not sent (unknown number)")
+    # Closed before a worker got to it (WEBOTP_DELIVERY = "task"): no SMS, since nobody could
+    # use its code. Expired (or locked, or used) while queued; replaced by a newer code.
+    QUEUE_EXPIRED = "queue_expired", _("Not sent (expired in the queue)")
+    QUEUE_REPLACED = "queue_replaced", _("Not sent (replaced in the queue)")
 
 
 class Status(models.TextChoices):

@@ -299,7 +299,7 @@ def test_a_challenge_replaced_before_the_worker_ran_gets_no_sms(
 ):
     start(client, capture=django_capture_on_commit_callbacks)
     start(client, capture=django_capture_on_commit_callbacks)
-    assert run_worker(queue) == ["skipped", DeliveryStatus.SENT]
+    assert run_worker(queue) == [DeliveryStatus.QUEUE_REPLACED, DeliveryStatus.SENT]
     assert len(sms.outbox) == 1
     assert client.post(VERIFY, {"code": last_code(PHONE)}).status_code == 302
 

@@ -1,5 +1,6 @@
 """``manage.py webotp_purge``: finished and expired challenges go, in bounded batches."""
 
+import re
 from datetime import timedelta
 from io import StringIO
 
@@ -9,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from django_webotp.models import Challenge, DeliveryStatus
+from django_webotp.models import Challenge, DeliveryEvent, DeliveryStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +95,7 @@ def test_nothing_to_purge(history):
     assert purge() == "Deleted 0 challenges in 0 batches.\n"
 
 
-def test_batches_are_bounded_deletes_that_load_no_rows():
+def test_batches_are_bounded_and_load_only_their_ids():
     for n in range(5):
         challenge(8 * DAY, f"+44791100010{n}", consumed_at=timezone.now() - 8 * DAY)
     with CaptureQueriesContext(connection) as queries:
@@ -107,14 +108,22 @@ def test_batches_are_bounded_deletes_that_load_no_rows():
         "Deleted 5 challenges in 3 batches.",
     ]
     statements = [q["sql"] for q in queries.captured_queries]
-    # Three full batches and the empty one that ends the loop, each deleting its receipts and
-    # then its challenges; nothing but DELETEs (and the savepoints around each pair), each with
-    # its LIMIT inside: no row travels to Python, no statement is unbounded.
     statements = [sql for sql in statements if "SAVEPOINT" not in sql]
-    assert len(statements) == 8
-    for sql in statements:
-        assert sql.startswith("DELETE FROM")
+    # Three full batches and the empty one that ends the loop: each reads at most 2 ids (in
+    # creation order, from where the last batch ended), then deletes its receipts and its
+    # challenges by those ids. No statement is unbounded, and no DELETE has a subquery of its
+    # own that the database could answer differently from the other's.
+    selects = [sql for sql in statements if sql.startswith("SELECT")]
+    deletes = [sql for sql in statements if sql.startswith("DELETE")]
+    assert len(selects) == 4
+    assert len(deletes) == 6
+    assert len(statements) == 10
+    for sql in selects:
         assert "LIMIT 2" in sql
+        assert "ORDER BY" in sql
+    for sql in deletes:
+        assert "SELECT" not in sql
+        assert sql.count(", ") <= 1  # IN (id, id)
     assert not Challenge.objects.exists()
 
 
@@ -142,3 +151,75 @@ def test_delivery_receipts_go_with_their_challenge():
     call_command("webotp_purge", stdout=StringIO())
     assert list(Challenge.objects.all()) == [kept]
     assert [event.challenge_id for event in DeliveryEvent.objects.all()] == [kept.pk]
+
+
+class DivergingScans:
+    """A database that answers an unordered ``LIMIT`` query with whichever rows it meets first,
+    starting each time somewhere else: what PostgreSQL's synchronized scans do on a table larger
+    than a quarter of shared_buffers (a scan joins one already under way, mid-table).
+
+    An execute wrapper: every statement with a LIMIT and no ORDER BY of its own gets one,
+    ascending on odd evaluations and descending on even ones.
+    """
+
+    SUBQUERY = re.compile(r'SELECT (\w+)\."id" FROM "django_webotp_challenge" \1 ')
+
+    def __init__(self):
+        self.evaluations = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        if " LIMIT " in sql and "ORDER BY" not in sql:
+            found = self.SUBQUERY.search(sql)
+            column = f'{found.group(1)}."id"' if found else '"id"'
+            self.evaluations += 1
+            direction = "DESC" if self.evaluations % 2 == 0 else "ASC"
+            sql = sql.replace(" LIMIT ", f" ORDER BY {column} {direction} LIMIT ", 1)
+        return execute(sql, params, many, context)
+
+
+def receipt(owner, raw="delivered"):
+    return DeliveryEvent.objects.create(
+        challenge=owner, provider="twilio", status="delivered", raw_status=raw
+    )
+
+
+def test_both_deletes_of_a_batch_act_on_the_same_challenges():
+    """Before the fix each batch ran the same unordered LIMIT subquery twice (receipts, then
+    challenges): where the two answers differ, receipts of challenges that stay were deleted
+    and receipts of challenges that went were left behind (the foreign key then fails at
+    COMMIT, and on PostgreSQL every later run deletes 0)."""
+    now = timezone.now()
+    old = [challenge(8 * DAY, f"+44791110000{n}", consumed_at=now - 8 * DAY) for n in range(6)]
+    kept = [challenge(timedelta(0), f"+44791110001{n}") for n in range(2)]
+    for owner in old + kept:
+        receipt(owner)
+    with connection.execute_wrapper(DivergingScans()):
+        out = StringIO()
+        call_command("webotp_purge", "--batch-size", "2", stdout=out)
+    assert out.getvalue() == "Deleted 6 challenges in 3 batches.\n"
+    assert set(Challenge.objects.all()) == set(kept)
+    # Every receipt left belongs to a challenge that is still there, with all of its own.
+    assert sorted(e.challenge_id for e in DeliveryEvent.objects.all()) == sorted(c.pk for c in kept)
+    connection.check_constraints()  # no receipt refers to a deleted challenge
+
+
+def test_a_batch_never_deletes_receipts_of_a_challenge_it_keeps():
+    """The receipts a batch deletes are exactly those of the challenges it deletes, batch by
+    batch, even where the database answers the same query differently twice."""
+    now = timezone.now()
+    old = [challenge(8 * DAY, f"+44791120000{n}", consumed_at=now - 8 * DAY) for n in range(4)]
+    for owner in old:
+        receipt(owner)
+    seen = []
+
+    def after_each_batch(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.startswith("DELETE") and '"django_webotp_challenge"' in sql.split("WHERE")[0]:
+            left = set(Challenge.objects.values_list("pk", flat=True))
+            with_receipts = set(DeliveryEvent.objects.values_list("challenge_id", flat=True))
+            seen.append(left - with_receipts)
+        return result
+
+    with connection.execute_wrapper(after_each_batch), connection.execute_wrapper(DivergingScans()):
+        call_command("webotp_purge", "--batch-size", "2", stdout=StringIO())
+    assert seen and all(lost == set() for lost in seen), seen
