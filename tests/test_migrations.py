@@ -7,11 +7,14 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from django_webotp.models import PhoneIdentity
 from tests.support.users import make_user
 
 BEFORE = [("django_webotp", "0004_purposes")]
 AFTER = [("django_webotp", "0005_phone_identity_can_sign_in")]
+
+
+def latest():
+    return MigrationExecutor(connection).loader.graph.leaf_nodes("django_webotp")
 
 
 def migrate(targets):
@@ -36,8 +39,10 @@ def test_existing_numbers_sign_in_only_where_there_is_no_password():
         for number, user in numbers.items():
             OldIdentity.objects.create(user_id=user.pk, phone_number=number)
     finally:
-        migrate(AFTER)
-    rule = dict(PhoneIdentity.objects.values_list("phone_number", "can_sign_in"))
+        new_apps = migrate(AFTER)
+    NewIdentity = new_apps.get_model("django_webotp", "PhoneIdentity")
+    rule = dict(NewIdentity.objects.values_list("phone_number", "can_sign_in"))
+    migrate(latest())  # the tests after this one need the whole schema back
     assert {str(number): flag for number, flag in rule.items()} == {
         "+447400100001": False,
         "+447400100002": True,
