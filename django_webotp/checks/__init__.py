@@ -42,6 +42,7 @@ from .messages import (
     E031,
     E040,
     E041,
+    E042,
     E050,
     E051,
     E052,
@@ -56,10 +57,11 @@ from .messages import (
     W002,
     W003,
     W040,
+    W041,
     W050,
     W060,
 )
-from .sms_backends import DEV_SMS_BACKENDS, backend_errors, provider_errors
+from .sms_backends import DEV_SMS_BACKENDS, backend_errors, deadline_problems, provider_errors
 from .two_factor import two_factor_problems
 
 __all__ = [
@@ -89,6 +91,7 @@ __all__ = [
     "E031",
     "E040",
     "E041",
+    "E042",
     "E050",
     "E051",
     "E052",
@@ -107,6 +110,7 @@ __all__ = [
     "W002",
     "W003",
     "W040",
+    "W041",
     "W050",
     "W060",
     "check_settings",
@@ -118,6 +122,7 @@ def check_settings(app_configs=None, **kwargs) -> list:
     return [
         *backend_errors(),
         *provider_errors(),
+        *deadline_problems(),
         *code_errors(),
         *rate_errors(),
         *domain_errors(),

@@ -34,6 +34,7 @@ __all__ = [
     "E031",
     "E040",
     "E041",
+    "E042",
     "E050",
     "E051",
     "E052",
@@ -47,6 +48,7 @@ __all__ = [
     "W002",
     "W003",
     "W040",
+    "W041",
     "W050",
     "W060",
 ]
@@ -81,6 +83,10 @@ E030 = "The dev SMS inbox (django_webotp.dev.urls) is included while DEBUG is Fa
 E031 = "WEBOTP_DEV_SIMULATOR is on while DEBUG is False."
 E040 = "WEBOTP_DELIVERY must be 'sync' or 'task', not {value!r}."
 E041 = "WEBOTP_DELIVERY is 'task' but no tasks framework is installed."
+E042 = (
+    "WEBOTP_SEND_DEADLINE ({deadline!r}) must be a positive number of seconds below "
+    "WEBOTP_WORKER_TIMEOUT ({worker!r})."
+)
 E050 = "WEBOTP_TWO_FACTOR_REQUIRED must be True or False, not {value!r}."
 E051 = "WEBOTP_TWO_FACTOR_WITHOUT_PHONE must be 'enroll', 'deny' or 'allow', not {value!r}."
 E052 = "WEBOTP_TWO_FACTOR_REMEMBER_DAYS must be a whole number of days (0: off), not {value!r}."
@@ -95,6 +101,10 @@ W001 = f"{BACKEND_PATH} is not in AUTHENTICATION_BACKENDS, so a verified code si
 W002 = "The rate-limit cache {alias!r} ({backend}) is not shared between processes."
 W003 = "WEBOTP_DEV_SIMULATOR is on but django_webotp.dev.urls is not included, so it cannot run."
 W040 = "WEBOTP_DELIVERY is 'task' but the task backend {backend!r} runs tasks inside the request."
+W041 = (
+    "The failover SMS backends' timeouts add up to {total:g} s, more than WEBOTP_SEND_DEADLINE "
+    "({deadline:g} s): a backend late in the list may never be tried."
+)
 W050 = (
     f"WEBOTP_TWO_FACTOR_REQUIRED is True but {MIDDLEWARE_PATH} is not in MIDDLEWARE, so no view "
     "requires the second step."
