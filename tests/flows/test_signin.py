@@ -42,9 +42,7 @@ class Witness(BaseSmsBackend):
         )
 
 
-def test_the_challenge_is_recorded_before_its_sms_goes_out_and_its_outcome_after(
-    client, settings
-):
+def test_the_challenge_is_recorded_before_its_sms_goes_out_and_its_outcome_after(client, settings):
     client.post(LOGIN, {"phone_number": PHONE})
     settings.WEBOTP_SMS_BACKEND = f"{__name__}.Witness"
     Witness.events = []

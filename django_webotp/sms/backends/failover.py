@@ -87,7 +87,8 @@ class SmsBackend(BaseSmsBackend):
             if self.remaining() == 0:  # the send's deadline has passed: no member may start
                 errors.append(
                     SmsDeliveryError(
-                        "not tried: the send deadline had passed", backend=backend.name,
+                        "not tried: the send deadline had passed",
+                        backend=backend.name,
                         reason="timeout",
                     )
                 )
