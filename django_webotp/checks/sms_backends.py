@@ -126,7 +126,7 @@ def deadline_problems() -> list:
             Error(
                 E042.format(deadline=deadline, worker=worker),
                 hint="Set WEBOTP_WORKER_TIMEOUT to your server's (gunicorn --timeout) and the "
-                "deadline a few seconds below it; better, send codes with WEBOTP_DELIVERY = 'task'.",
+                "deadline a few seconds lower; better, send codes with WEBOTP_DELIVERY = 'task'.",
                 id="webotp.E042",
             )
         ]
