@@ -25,6 +25,7 @@ from ..conf import webotp_settings
 from ..exceptions import SmsDeliveryError
 from ..models import Challenge, DeliveryStatus, locks
 from ..sms import SmsMessage, get_connection
+from ..sms.backends.base import BaseSmsBackend
 from .compose import render_body
 
 __all__ = [
@@ -73,7 +74,7 @@ def deliver_in_turn(
             if not Challenge.objects.claim(challenge):
                 return None
             failure = send_challenge(challenge, request, body=body)
-    except ImproperlyConfigured as exc:
+    except (ImproperlyConfigured, ImportError) as exc:
         challenge.mark_failed(f"configuration: {exc}")  # the rolled-back send's row, closed
         raise
     except DatabaseError as exc:
@@ -105,8 +106,11 @@ def send_challenge(
     if body is None:
         body = render_body(challenge, request, domain=domain, site=site)
     message = SmsMessage(to=challenge.phone, body=body)
+    # Outside the try: a backend that cannot be imported or built is a misconfiguration, raised
+    # as such, never taken for a provider that failed this once.
+    connection = get_connection()
     try:
-        send_within_deadline(message)
+        send_within_deadline(connection, message)
     except ImproperlyConfigured:
         raise
     except Exception as exc:  # a provider failure must never become a 500 or a usable challenge
@@ -117,9 +121,11 @@ def send_challenge(
     return None
 
 
-def send_within_deadline(message: SmsMessage, seconds: float | None = None) -> None:
-    """Hand ``message`` to the SMS backend; raise ``SmsDeliveryError("timeout")`` if it has not
-    answered within ``seconds`` (WEBOTP_SEND_DEADLINE).
+def send_within_deadline(
+    connection: BaseSmsBackend, message: SmsMessage, seconds: float | None = None
+) -> None:
+    """Hand ``message`` to ``connection`` (an SMS backend); raise ``SmsDeliveryError("timeout")``
+    if it has not answered within ``seconds`` (WEBOTP_SEND_DEADLINE).
 
     The backend is told the deadline (failover tries no member once it has passed; provider
     backends shorten their own timeout to what is left) and runs in a helper thread, so even a
@@ -127,9 +133,6 @@ def send_within_deadline(message: SmsMessage, seconds: float | None = None) -> N
     deadline may yet hand the SMS over: the challenge is failed by then, so its code never works.
     """
     seconds = webotp_settings.SEND_DEADLINE if seconds is None else seconds
-    # Built here, outside the thread: a backend that cannot be imported or built is a
-    # misconfiguration, raised as such, never taken for a provider that failed this once.
-    connection = get_connection()
     connection.deadline = time.monotonic() + seconds
     outcome: list[BaseException | None] = []
 
@@ -189,8 +192,9 @@ def announce(
 
 def send_notice(to: str, body: str) -> bool:
     """Send an SMS that carries no code; a failure is logged, never raised."""
+    connection = get_connection()  # outside the try: a misconfiguration is raised
     try:
-        send_within_deadline(SmsMessage(to=to, body=body))
+        send_within_deadline(connection, SmsMessage(to=to, body=body))
     except ImproperlyConfigured:
         raise
     except Exception as exc:  # a notice that fails must not undo the change it reports
