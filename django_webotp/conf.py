@@ -75,6 +75,13 @@ DEFAULTS: dict[str, Any] = {
     # (sent by manage.py webotp_sweep) and the webotp.W041 check (manage.py check --database)
     # say the queue is stalled.
     "QUEUE_STALL_AFTER": 60,
+    # Seconds a request may spend sending one SMS, all failover members together; past it the
+    # send counts as failed ("timeout") and the person is told to try again. Keep it below
+    # WORKER_TIMEOUT (a deploy check says so).
+    "SEND_DEADLINE": 10,
+    # Seconds the web server gives a request before it kills the worker (gunicorn's --timeout,
+    # 30 by default; uWSGI's harakiri). Only read by the check on SEND_DEADLINE.
+    "WORKER_TIMEOUT": 30,
     # Rate limits, comma-separated django-ratelimit rates ("5/h,10/d").
     "RATELIMIT_PHONE": "5/h,10/d",  # codes requested per phone number
     "RATELIMIT_IP": "20/h",  # codes requested per client IP

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .conf import webotp_settings
 from .models import Purpose
 
-__all__ = ["PURPOSES", "CODE_SESSION_KEYS", "PurposeSpec", "spec"]
+__all__ = ["PURPOSES", "CODE_SESSION_KEYS", "PurposeSpec", "spec", "withholds_unknown_numbers"]
 
 
 @dataclass(frozen=True)
@@ -76,3 +77,9 @@ CODE_SESSION_KEYS: tuple[str, ...] = tuple(entry.session_key for entry in PURPOS
 def spec(purpose: str) -> PurposeSpec:
     """The registry entry of ``purpose`` (a ``Purpose`` value)."""
     return PURPOSES[str(purpose)]
+
+
+def withholds_unknown_numbers(purpose: str) -> bool:
+    """Whether numbers no account has are sent no code for ``purpose`` now (it withholds them and
+    WEBOTP_SIGNUP is off): everything about its SMS then reads the same for every number."""
+    return spec(purpose).unknown_numbers_withheld and not webotp_settings.SIGNUP

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .models import Challenge, DeliveryStatus, Verdict
-from .purposes import spec
+from .purposes import spec, withholds_unknown_numbers
 
 __all__ = [
     "account_unavailable",
@@ -105,9 +105,13 @@ def delivery_state(challenge: Challenge) -> dict[str, str]:
     """How the code's SMS is doing, as the code page and its status poll show it.
 
     "sending" while a worker has it (``WEBOTP_DELIVERY = "task"``), then "sent" or "failed";
-    "not_sent" when the code expired or was replaced before a worker got to it. A suppressed
-    SMS (unknown number, sign-up off) reads "sent", like any other.
+    "not_sent" when the code expired or was replaced before a worker got to it. While unknown
+    numbers are withheld (sign-in with sign-up off) it is always "sent": a number without an
+    account gets no SMS, so anything else (a failure, a receipt, the moment a send ends) would
+    tell the two apart.
     """
+    if withholds_unknown_numbers(challenge.purpose):
+        return {"state": "sent", "message": _("Your code is on its way.")}
     status = challenge.delivery_status
     if status in (DeliveryStatus.QUEUED, DeliveryStatus.PENDING):
         return {"state": "sending", "message": _("Sending your code…")}

@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from django_webotp import sms
+from django_webotp.delivery import send
 from django_webotp.models import PhoneIdentity
 from tests.support.accounts import OTHER_PHONE, PHONE, finish_two_factor
 from tests.support.users import PASSWORD, make_user
@@ -15,6 +16,15 @@ def _fresh_state():
     cache.clear()
     yield
     sms.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def _background_sends_inline(request, monkeypatch):
+    """Codes sent off the request thread (sign-up off) are sent on the spot: a test's own
+    transaction never commits, and its rows are not another thread's to see. The tests of the
+    thread itself mark themselves ``real_background_sends``."""
+    if request.node.get_closest_marker("real_background_sends") is None:
+        monkeypatch.setattr(send, "in_background", lambda work: work())
 
 
 @pytest.fixture(autouse=True)

@@ -22,11 +22,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from ..abuse.devices import remember_browser
 from ..conf import webotp_settings
-from ..flows.challenges import resend_in
+from ..flows.challenges import resend_in, shown_state
 from ..flows.code_step import CodeStep
 from ..flows.signin import SessionUnavailable, sign_in
 from ..forms import CodeForm, PhoneForm
 from ..models import Challenge, DeliveryStatus, Purpose, Verdict
+from ..purposes import withholds_unknown_numbers
 from ..wording import (
     account_unavailable,
     delivery_failed,
@@ -156,6 +157,8 @@ def delivery(challenge: Challenge) -> str:
     An unknown number gets no SMS while sign-up is off, yet must look like a known one, so
     "suppressed" reads "sent", and carrier receipts (which only real SMS get) are not shown.
     """
+    if withholds_unknown_numbers(challenge.purpose):
+        return "sent"  # a failure, or the moment a send ends, would tell the numbers apart
     value = challenge.delivery_status
     if value in (DeliveryStatus.QUEUED, DeliveryStatus.PENDING):
         return "sending"
@@ -178,7 +181,7 @@ def status(request: HttpRequest) -> HttpResponse:
     if challenge is None:
         return no_challenge()
     body = {
-        "state": str(challenge.status),
+        "state": str(shown_state(challenge)),
         "phone_number": str(challenge.phone_number),
         "expires_in": expires_in(challenge),
         "attempts_left": challenge.attempts_left,

@@ -43,6 +43,7 @@ from .messages import (
     E031,
     E040,
     E041,
+    E042,
     E050,
     E051,
     E052,
@@ -58,12 +59,13 @@ from .messages import (
     W003,
     W040,
     W041,
+    W043,
     W050,
     W060,
     W070,
     W071,
 )
-from .sms_backends import DEV_SMS_BACKENDS, backend_errors, provider_errors
+from .sms_backends import DEV_SMS_BACKENDS, backend_errors, deadline_problems, provider_errors
 from .two_factor import two_factor_problems
 
 __all__ = [
@@ -93,6 +95,7 @@ __all__ = [
     "E031",
     "E040",
     "E041",
+    "E042",
     "E050",
     "E051",
     "E052",
@@ -112,6 +115,7 @@ __all__ = [
     "W003",
     "W040",
     "W041",
+    "W043",
     "W050",
     "W060",
     "W070",
@@ -128,6 +132,7 @@ def check_settings(app_configs=None, **kwargs) -> list:
     return [
         *backend_errors(),
         *provider_errors(),
+        *deadline_problems(),
         *code_errors(),
         *rate_errors(),
         *domain_errors(),

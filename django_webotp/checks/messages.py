@@ -37,6 +37,7 @@ __all__ = [
     "E031",
     "E040",
     "E041",
+    "E042",
     "E050",
     "E051",
     "E052",
@@ -94,6 +95,10 @@ E030 = "The dev SMS inbox (django_webotp.dev.urls) is included while DEBUG is Fa
 E031 = "WEBOTP_DEV_SIMULATOR is on while DEBUG is False."
 E040 = "WEBOTP_DELIVERY must be 'sync' or 'task', not {value!r}."
 E041 = "WEBOTP_DELIVERY is 'task' but no tasks framework is installed."
+E042 = (
+    "WEBOTP_SEND_DEADLINE ({deadline!r}) must be a positive number of seconds below "
+    "WEBOTP_WORKER_TIMEOUT ({worker!r})."
+)
 E050 = "WEBOTP_TWO_FACTOR_REQUIRED must be True or False, not {value!r}."
 E051 = "WEBOTP_TWO_FACTOR_WITHOUT_PHONE must be 'enroll', 'deny' or 'allow', not {value!r}."
 E052 = "WEBOTP_TWO_FACTOR_REMEMBER_DAYS must be a whole number of days (0: off), not {value!r}."
@@ -115,6 +120,10 @@ W040 = "WEBOTP_DELIVERY is 'task' but the task backend {backend!r} runs tasks in
 W041 = (
     "The oldest of {count} queued codes has waited {age} s for a task worker (more than "
     "WEBOTP_QUEUE_STALL_AFTER, {limit} s): nobody is getting their code."
+)
+W043 = (
+    "The failover SMS backends' timeouts add up to {total:g} s, more than WEBOTP_SEND_DEADLINE "
+    "({deadline:g} s): a backend late in the list may never be tried."
 )
 W050 = (
     f"WEBOTP_TWO_FACTOR_REQUIRED is True but {MIDDLEWARE_PATH} is not in MIDDLEWARE, so no view "

@@ -4,16 +4,16 @@ provider (or each backend of a failover list) has its settings and its SDK."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Error
+from django.core.checks import Error, Warning
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 from ..conf import webotp_settings
 from ..sms.backends import failover, webhook
 from ..sms.backends.provider import ProviderSmsBackend
-from .messages import E001, E006, E010, E014, E015, E016, E017, E017_HINT
+from .messages import E001, E006, E010, E014, E015, E016, E017, E017_HINT, E042, W043
 
-__all__ = ["DEV_SMS_BACKENDS", "backend_errors", "provider_errors"]
+__all__ = ["DEV_SMS_BACKENDS", "backend_errors", "deadline_problems", "provider_errors"]
 
 DEV_SMS_BACKENDS = {
     "django_webotp.sms.backends.console.SmsBackend",
@@ -110,6 +110,54 @@ def provider_errors() -> list:
         if issubclass(klass, webhook.SmsBackend):
             errors.extend(_webhook_errors(config))
     return errors
+
+
+def _seconds(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+
+
+def deadline_problems() -> list:
+    """The send deadline must end before the web server kills the worker (sync delivery), and
+    the failover backends' own timeouts should fit in it, or the last ones never get a turn."""
+    deadline, worker = webotp_settings.SEND_DEADLINE, webotp_settings.WORKER_TIMEOUT
+    sync = webotp_settings.DELIVERY != "task"
+    if not (_seconds(deadline) and _seconds(worker)) or (sync and deadline >= worker):
+        return [
+            Error(
+                E042.format(deadline=deadline, worker=worker),
+                hint="Set WEBOTP_WORKER_TIMEOUT to your server's (gunicorn --timeout) and the "
+                "deadline a few seconds lower; better, send codes with WEBOTP_DELIVERY = 'task'.",
+                id="webotp.E042",
+            )
+        ]
+    total = sum(_failover_timeouts())
+    if total > deadline:
+        return [
+            Warning(
+                W043.format(total=total, deadline=deadline),
+                hint="Give each failover backend a shorter timeout (its OPTIONS), or raise "
+                "WEBOTP_SEND_DEADLINE while it stays below WEBOTP_WORKER_TIMEOUT.",
+                id="webotp.W043",
+            )
+        ]
+    return []
+
+
+def _failover_timeouts() -> list[float]:
+    """Each failover provider backend's own timeout; none unless failover is the backend."""
+    try:
+        selected = import_string(webotp_settings.SMS_BACKEND)
+    except ImportError:
+        return []  # E001 already says so
+    if not (isinstance(selected, type) and issubclass(selected, failover.SmsBackend)):
+        return []
+    _errors, backends = _configured_backends()
+    timeouts = [
+        klass.resolve(options)["timeout"] or webotp_settings.SMS_TIMEOUT
+        for _path, klass, options in backends
+        if isinstance(klass, type) and issubclass(klass, ProviderSmsBackend)
+    ]
+    return [timeout for timeout in timeouts if _seconds(timeout)]
 
 
 def _webhook_errors(config: dict) -> list:

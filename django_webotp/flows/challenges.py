@@ -8,10 +8,13 @@ a page or a JSON body.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from functools import partial
 from math import ceil
 from typing import TYPE_CHECKING, Any
 
+from django.db import DatabaseError
 from django.utils import timezone
 
 from .. import signals
@@ -22,8 +25,8 @@ from ..abuse.refusal import Refusal
 from ..conf import webotp_settings
 from ..delivery import send, tasks
 from ..delivery.compose import render_body
-from ..models import Challenge, DeliveryStatus, PhoneIdentity, Purpose, Verdict
-from ..purposes import spec
+from ..models import Challenge, DeliveryStatus, PhoneIdentity, Purpose, Status, Verdict
+from ..purposes import withholds_unknown_numbers
 from ..test_numbers import fixed_code, log_use
 
 if TYPE_CHECKING:
@@ -34,10 +37,13 @@ __all__ = [
     "client_ip",
     "resend",
     "resend_in",
+    "shown_state",
     "start",
     "verify",
     "verify_limit",
 ]
+
+logger = logging.getLogger("django_webotp")
 
 
 #: Delivery states in which no SMS is on its way: a new code may be asked for at once.
@@ -93,48 +99,83 @@ def start(
     action_digest: str = "",
     description: str = "",
 ) -> StartResult:
-    """Check limits, budgets and the bot check; create the challenge and send its code.
+    """Check limits, budgets and the bot check; record the challenge, then send its code.
 
     The per-IP limit comes first so that a flood from one client neither runs the (possibly
     remote) bot check nor uses up the victim number's own limit and budget. ``user`` is the
     account the code is for when it is known (two-step verification, a phone change, a
     confirmation); ``action_digest`` and ``description`` bind a confirmation to its action.
+
+    The challenge's row is committed, as pending, before any SMS goes out, and its outcome is
+    recorded after: every SMS sent has a row, and a failure at either step is a "could not
+    send" answer, never a 500. Starts for one number and purpose take turns (models.locks), so
+    the last SMS sent is the one whose code works.
     """
     phone = str(phone_number)
     refused = _refused(request, phone, purpose, user=user)
     if refused is not None:
         return refused
     fixed = fixed_code(phone)
-    queued = webotp_settings.DELIVERY == "task"
-    deliver = fixed is None and (queued or _may_receive(phone, purpose))
-    status = _delivery_status(deliver, queued)
+    how = _how(phone, purpose, fixed)
+    status = _delivery_status(how)
     challenge = _build(request, phone, purpose, fixed, status, user, action_digest, description)
-    failure = None
-    if deliver and not queued:
-        # The code derives from the challenge's id, so the SMS can go out before the row
-        # exists: the INSERT then records the outcome too (one write and one commit, not an
-        # INSERT and an UPDATE), and no row ever says "pending" for a send in progress.
-        failure = send.send_challenge(challenge, request)
-    elif not deliver:
-        # Same work as for a known number, so timing tells nothing: rendered, not sent.
-        render_body(challenge, request)
-    Challenge.objects.replace_open(challenge)
+    try:
+        Challenge.objects.replace_open(challenge)
+    except DatabaseError:  # nothing was sent, nothing was recorded: say so, and try again later
+        logger.exception("Could not record a code request for %s.", send.mask(phone))
+        challenge.delivery_status = DeliveryStatus.FAILED
+        return StartResult(challenge=challenge, delivery_error="database")
     signals.send_about(signals.code_requested, request, challenge)
     if fixed is not None:
         log_use(phone, "code requested, no SMS sent")
-    if not deliver:
-        return StartResult(challenge=challenge)
-    if queued:
-        return StartResult(challenge=challenge, delivery_error=tasks.queue_code(challenge, request))
-    return StartResult(
-        challenge=challenge, delivery_error=send.announce(challenge, request, failure)
-    )
+    return StartResult(challenge=challenge, delivery_error=_deliver(request, challenge, how))
 
 
-def _delivery_status(deliver: bool, queued: bool) -> DeliveryStatus:
-    if not deliver:
+def _how(phone: str, purpose: str, fixed: str | None) -> str:
+    """How the code goes out: "none" (a test number), "task" (a worker), "later" (a thread of
+    its own: unknown numbers are withheld, so the answer must not wait for a send only known
+    numbers get), "withheld" (a number that may not sign in by code alone: rendered, never
+    sent) or "now" (in this request)."""
+    if fixed is not None:
+        return "none"
+    if webotp_settings.DELIVERY == "task":
+        return "task"
+    if withholds_unknown_numbers(purpose):
+        return "later"
+    return "now" if _may_receive(phone, purpose) else "withheld"
+
+
+def _deliver(request: HttpRequest, challenge: Challenge, how: str) -> str | None:
+    """Send (or queue) the recorded challenge's SMS; the error reason the person is told."""
+    if how == "task":
+        return tasks.queue_code(challenge, request)
+    if how == "now":
+        return send.deliver_in_turn(challenge, request)
+    # Rendered here, for every number alike (the same work whether or not it is sent).
+    body = render_body(challenge, request)
+    if how == "later":
+        send.in_background(partial(_send_if_known, challenge, body))
+    return None
+
+
+def _send_if_known(challenge: Challenge, body: str) -> None:
+    """Off the request thread: send to a number that signs in, record the others' as withheld.
+
+    Nobody is told how it went (the answer has gone, and must read the same for every number);
+    the row, the log and the signals are.
+    """
+    if not PhoneIdentity.objects.sign_in_code_goes_to(challenge.phone):
+        Challenge.objects.filter(pk=challenge.pk, delivery_status=DeliveryStatus.PENDING).update(
+            delivery_status=DeliveryStatus.SUPPRESSED
+        )
+        return
+    send.deliver_in_turn(challenge, None, body)
+
+
+def _delivery_status(how: str) -> DeliveryStatus:
+    if how in ("none", "withheld"):
         return DeliveryStatus.SUPPRESSED
-    return DeliveryStatus.QUEUED if queued else DeliveryStatus.PENDING
+    return DeliveryStatus.QUEUED if how == "task" else DeliveryStatus.PENDING
 
 
 def _build(
@@ -147,7 +188,7 @@ def _build(
     action_digest: str,
     description: str,
 ) -> Challenge:
-    """The new challenge, not saved yet: its id, and so its code, exist before its row does."""
+    """The new challenge, not saved yet (``replace_open`` records it before its SMS goes out)."""
     return Challenge.objects.build(
         phone,
         purpose,
@@ -249,12 +290,26 @@ def resend_in(challenge: Challenge) -> int:
 
     The one rule for the code pages' countdown, the API's ``resend_in`` and ``resend``'s own
     refusal: WEBOTP_RESEND_COOLDOWN after the code was asked for, or at once if its send failed
-    (its worker's lease ran out included) or it was never sent (closed while queued).
+    (its worker's lease ran out included) or it was never sent (closed while queued). While
+    unknown numbers are withheld a failure must read like any other send, so it waits too.
     """
-    if challenge.delivery_status in NOTHING_ON_THE_WAY:
+    status = challenge.delivery_status
+    failure_shown = status != DeliveryStatus.FAILED or not withholds_unknown_numbers(
+        challenge.purpose
+    )
+    if status in NOTHING_ON_THE_WAY and failure_shown:
         return 0
     waited = (timezone.now() - challenge.created_at).total_seconds()
     return max(ceil(webotp_settings.RESEND_COOLDOWN - waited), 0)
+
+
+def shown_state(challenge: Challenge) -> Status:
+    """The challenge's state as a person may be told it: while unknown numbers are withheld, a
+    failed send reads as the pending (or expired) code an unknown number's withheld one is."""
+    status = challenge.status
+    if status is Status.FAILED and withholds_unknown_numbers(challenge.purpose):
+        return Status.EXPIRED if challenge.expires_at <= timezone.now() else Status.PENDING
+    return status
 
 
 def resend(request: HttpRequest, challenge: Challenge) -> StartResult:

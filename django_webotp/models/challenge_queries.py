@@ -3,7 +3,6 @@ manager that replaces a number's open challenge with a new one."""
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +11,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from . import locks
 from .choices import DeliveryStatus, Purpose, Status
 
 if TYPE_CHECKING:
@@ -97,25 +97,32 @@ class ChallengeManager(models.Manager.from_queryset(ChallengeQuerySet)):  # type
     def replace_open(self, challenge: Challenge) -> Challenge:
         """Save the new ``challenge``, closing any other open one of its number and purpose.
 
-        A partial unique index allows one open challenge per (number, purpose); when two requests
-        race, the loser's insert fails and it retries, replacing the winner's challenge in turn.
-        The UPDATE and the INSERT each commit on their own (two round trips, not four with
-        BEGIN and COMMIT): a pass that loses the race is simply repeated, and the challenge it
-        closed was being replaced anyway. Inside a caller's transaction (ATOMIC_REQUESTS) the
-        INSERT gets a savepoint, so a lost race leaves that transaction usable.
+        Both happen in one transaction that no other start for this number and purpose can
+        enter (``locks.replacing``), and that commits before any SMS goes out: every SMS then
+        has its row, even if the process dies during the send. A partial unique index allows
+        one open challenge per (number, purpose); should an insert still lose a race (a caller's
+        own transaction holding an earlier one uncommitted), it gets a savepoint and is retried.
         """
         using = router.db_for_write(self.model)
-        connection = transaction.get_connection(using)
-        for attempt in range(3):
-            self.filter(open_q(), phone_number=challenge.phone, purpose=challenge.purpose).update(
-                invalidated_at=timezone.now()
-            )
-            guard = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
-            try:
-                with guard:
-                    challenge.save(force_insert=True, using=using)
-                    return challenge
-            except IntegrityError:
-                if attempt == 2:
-                    raise
+        with locks.replacing(challenge.phone, challenge.purpose, using):
+            for attempt in range(3):
+                self.filter(
+                    open_q(), phone_number=challenge.phone, purpose=challenge.purpose
+                ).update(invalidated_at=timezone.now())
+                try:
+                    with transaction.atomic(using=using):
+                        challenge.save(force_insert=True, using=using)
+                        return challenge
+                except IntegrityError:
+                    if attempt == 2:
+                        raise
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def claim(self, challenge: Challenge) -> bool:
+        """Whether ``challenge`` is still the open one, not sent yet; run first in
+        ``locks.sending``, this UPDATE also locks its row until the outcome is recorded."""
+        return bool(
+            self.filter(open_q(), pk=challenge.pk, delivery_status=DeliveryStatus.PENDING).update(
+                delivery_status=DeliveryStatus.PENDING
+            )
+        )

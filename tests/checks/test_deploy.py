@@ -1,7 +1,7 @@
 """System checks that guard a deployment (DEBUG = False), compared as whole ``run_checks()`` lists.
 
 Covers webotp.E006 (development SMS backend), E007 (no WEBOTP_DOMAIN), W002 (rate limits counted
-per process) and the delivery-mode checks E040, E041 and W040.
+per process), the delivery-mode checks E040, E041 and W040, and the send deadline's E042, W043.
 """
 
 import pytest
@@ -138,3 +138,56 @@ class TestDelivery:
             "default": {"BACKEND": f"{tasks.TASKS_PACKAGE}.backends.dummy.DummyBackend"}
         }
         assert run_checks() == []
+
+
+# --- the send deadline (webotp.E042, W043) ---------------------------------------------------
+
+
+def e042(deadline, worker):
+    return Error(
+        checks.E042.format(deadline=deadline, worker=worker),
+        hint="Set WEBOTP_WORKER_TIMEOUT to your server's (gunicorn --timeout) and the "
+        "deadline a few seconds lower; better, send codes with WEBOTP_DELIVERY = 'task'.",
+        id="webotp.E042",
+    )
+
+
+@pytest.mark.parametrize(
+    ("deadline", "worker"), [(30, 30), (45, 30), (0, 30), ("10", 30), (5, None)]
+)
+def test_a_deadline_not_below_the_worker_timeout_is_an_error(production, deadline, worker):
+    production.WEBOTP_SEND_DEADLINE = deadline
+    production.WEBOTP_WORKER_TIMEOUT = worker
+    assert run_checks() == [e042(deadline, worker)]
+
+
+def test_a_deadline_in_a_task_worker_is_not_bound_by_the_web_server(production):
+    production.WEBOTP_DELIVERY = "task"
+    production.TASKS = {
+        "default": {"BACKEND": f"{tasks.TASKS_PACKAGE}.backends.dummy.DummyBackend"}
+    }
+    production.WEBOTP_SEND_DEADLINE = 60
+    assert run_checks() == []
+
+
+def test_failover_timeouts_that_add_up_past_the_deadline_are_a_warning(production):
+    settings = production
+    settings.WEBOTP_SEND_DEADLINE = 10
+    settings.WEBOTP_SMS_BACKEND = "django_webotp.sms.backends.failover.SmsBackend"
+    webhook = "django_webotp.sms.backends.webhook.SmsBackend"
+    gateway = {"url": "https://sms.example.com/send", "secret": "s" * 32}
+    settings.WEBOTP_FAILOVER_BACKENDS = [
+        {"BACKEND": webhook, "OPTIONS": {**gateway, "timeout": 6}},
+        {"BACKEND": webhook, "OPTIONS": gateway},  # WEBOTP_SMS_TIMEOUT's 10 s
+        "django_webotp.sms.backends.locmem.SmsBackend",  # no timeout to count
+    ]
+    assert run_checks() == [
+        Warning(
+            checks.W043.format(total=16, deadline=10),
+            hint="Give each failover backend a shorter timeout (its OPTIONS), or raise "
+            "WEBOTP_SEND_DEADLINE while it stays below WEBOTP_WORKER_TIMEOUT.",
+            id="webotp.W043",
+        )
+    ]
+    settings.WEBOTP_FAILOVER_BACKENDS[1]["OPTIONS"] = {**gateway, "timeout": 4}
+    assert run_checks() == []

@@ -3,15 +3,18 @@
 ``X-Worker-Pid`` on every response shows how requests spread over the worker processes. The
 verdict signals are counted in Redis (``proof:<challenge id>:<event>``), where the test reads
 them: how many guesses each worker judged, and how often a challenge was announced locked.
+``RedisOutbox`` is an SMS backend whose outbox all worker processes share, in send order.
 """
 
 import os
+import random
 import time
 
 import redis
 from django.apps import AppConfig
 
 from django_webotp import signals
+from django_webotp.sms.backends.base import BaseSmsBackend
 
 
 class WorkerPidMiddleware:
@@ -27,6 +30,23 @@ class WorkerPidMiddleware:
         response = self.get_response(request)
         response["X-Worker-Pid"] = str(os.getpid())
         return response
+
+
+class RedisOutbox(BaseSmsBackend):
+    """Each SMS is appended to the Redis list ``proof:sms:<number>`` once the "provider" took it,
+    after a latency of up to twice WEBOTP_PROOF_SMS_DELAY seconds (uneven, as a provider's is):
+    the list is the order SMS were sent in."""
+
+    name = "proof"
+
+    def send_messages(self, messages):
+        delay = float(os.environ.get("WEBOTP_PROOF_SMS_DELAY", "0"))
+        client = redis.Redis.from_url(os.environ["WEBOTP_PROOF_REDIS_URL"])
+        for message in messages:
+            time.sleep(delay * 2 * random.random())
+            client.rpush(f"proof:sms:{message.to}", message.body)
+            self._stamp(message, "proof")
+        return len(messages)
 
 
 def _count(event):

@@ -26,6 +26,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.concurrency.recorder.RecorderConfig"]
 MIDDLEWARE = ["tests.concurrency.recorder.WorkerPidMiddleware", *MIDDLEWARE]
 
 WEBOTP_DOMAIN = "127.0.0.1"
+WEBOTP_SMS_BACKEND = os.environ.get("WEBOTP_PROOF_SMS_BACKEND") or WEBOTP_SMS_BACKEND  # noqa: F405
 WEBOTP_RATELIMIT_PHONE = os.environ.get("WEBOTP_PROOF_RATELIMIT_PHONE") or None
 WEBOTP_RATELIMIT_IP = None
 WEBOTP_RATELIMIT_VERIFY_IP = None

@@ -1,14 +1,13 @@
-"""Starting a sign-in: the SMS goes out first, then one INSERT records it all; and the answer
-reveals nothing about which numbers have accounts."""
+"""Starting a sign-in: the challenge is recorded before its SMS goes out and its outcome after;
+and the answer reveals nothing about which numbers have accounts."""
 
 import statistics
 import time
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, OperationalError, connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from django_webotp import signals, sms
@@ -32,19 +31,32 @@ class MisconfiguredProvider(BaseSmsBackend):
         raise ImproperlyConfigured("WEBOTP_EXAMPLE_TOKEN is missing.")
 
 
-def challenge_statements(queries):
-    return [
-        q["sql"].split()[0]
-        for q in queries.captured_queries
-        if f'"{TABLE}"' in q["sql"] and not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
-    ]
+class Witness(BaseSmsBackend):
+    """Sends like locmem, and notes the moment in ``events``, beside the statements run."""
+
+    events: list = []
+
+    def send_messages(self, messages):
+        Witness.events.append("SMS")
+        return sms.get_connection("django_webotp.sms.backends.locmem.SmsBackend").send_messages(
+            messages
+        )
 
 
-def test_a_start_closes_older_codes_and_inserts_the_sent_challenge_in_two_statements(client):
+def test_the_challenge_is_recorded_before_its_sms_goes_out_and_its_outcome_after(client, settings):
     client.post(LOGIN, {"phone_number": PHONE})
-    with CaptureQueriesContext(connection) as queries:
+    settings.WEBOTP_SMS_BACKEND = f"{__name__}.Witness"
+    Witness.events = []
+
+    def note(execute, sql, params, many, context):
+        if f'"{TABLE}"' in sql and not sql.startswith(("SAVEPOINT", "RELEASE")):
+            Witness.events.append(sql.split()[0])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(note):
         client.post(LOGIN, {"phone_number": PHONE})
-    assert challenge_statements(queries) == ["UPDATE", "INSERT"]
+    # Close the older code and insert the new one, claim it, send, record how the send went.
+    assert Witness.events == ["UPDATE", "INSERT", "UPDATE", "SMS", "UPDATE"]
     newest = Challenge.objects.latest("created_at")
     assert newest.delivery_status == DeliveryStatus.SENT
     assert newest.provider_message_id == sms.outbox[-1].provider_message_id
@@ -55,7 +67,7 @@ def test_the_signals_see_a_saved_challenge(client):
     seen = []
 
     def receiver(challenge, **kwargs):
-        seen.append(Challenge.objects.filter(pk=challenge.pk, delivery_status="sent").exists())
+        seen.append(list(Challenge.objects.filter(pk=challenge.pk).values_list("delivery_status")))
 
     signals.code_requested.connect(receiver)
     signals.code_sent.connect(receiver)
@@ -64,25 +76,57 @@ def test_the_signals_see_a_saved_challenge(client):
     finally:
         signals.code_requested.disconnect(receiver)
         signals.code_sent.disconnect(receiver)
-    assert seen == [True, True]
+    assert seen == [[("pending",)], [("sent",)]]
 
 
-def test_a_failed_send_is_inserted_closed(client, settings):
+def test_a_failed_send_is_recorded_closed(client, settings):
     settings.WEBOTP_SMS_BACKEND = "tests.support.sms_backends.SmsBackend"
-    with CaptureQueriesContext(connection) as queries:
-        client.post(LOGIN, {"phone_number": PHONE})
-    assert challenge_statements(queries) == ["UPDATE", "INSERT"]
+    client.post(LOGIN, {"phone_number": PHONE})
     challenge = Challenge.objects.get()
     assert challenge.delivery_status == DeliveryStatus.FAILED
+    assert challenge.delivery_error.startswith("timeout")
     assert challenge.invalidated_at is not None
 
 
-def test_a_misconfigured_provider_leaves_no_challenge(client, settings):
+def test_a_misconfigured_provider_leaves_no_usable_challenge(client, settings):
     settings.WEBOTP_SMS_BACKEND = f"{__name__}.MisconfiguredProvider"
     client.raise_request_exception = True
     with pytest.raises(ImproperlyConfigured, match="WEBOTP_EXAMPLE_TOKEN"):
         client.post(LOGIN, {"phone_number": PHONE})
+    assert not Challenge.objects.open().exists()
+    assert Challenge.objects.get().delivery_error.startswith("configuration")
+
+
+def failing_save(when):
+    """Challenge.save, made to fail with a database error for the saves ``when`` picks."""
+    original = Challenge.save
+
+    def save(self, *args, **kwargs):
+        if when(kwargs):
+            raise OperationalError("the database went away")
+        return original(self, *args, **kwargs)
+
+    return save
+
+
+def test_a_challenge_that_cannot_be_recorded_sends_nothing_and_says_so(client, monkeypatch):
+    monkeypatch.setattr(Challenge, "save", failing_save(lambda kw: kw.get("force_insert")))
+    response = client.post(LOGIN, {"phone_number": PHONE})
+    assert response.status_code == 424
+    assert "We could not send the code just now" in response.content.decode()
+    assert sms.outbox == []  # no SMS without its row
     assert not Challenge.objects.exists()
+
+
+def test_a_sent_sms_whose_outcome_cannot_be_recorded_keeps_its_row(client, monkeypatch):
+    monkeypatch.setattr(Challenge, "save", failing_save(lambda kw: kw.get("update_fields")))
+    response = client.post(LOGIN, {"phone_number": PHONE})
+    assert response.status_code == 424
+    assert "We could not send the code just now" in response.content.decode()
+    assert len(sms.outbox) == 1
+    challenge = Challenge.objects.get()  # the SMS that went out has its row, recorded first
+    assert challenge.delivery_status == DeliveryStatus.PENDING
+    assert challenge.make_code() in sms.outbox[0].body
 
 
 def test_marking_an_unsaved_challenge_only_sets_its_fields():

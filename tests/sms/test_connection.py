@@ -20,7 +20,8 @@ def test_an_unimportable_backend_is_not_taken_for_a_provider_outage(settings):
     request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.7")
     with pytest.raises(ImportError):
         challenges.start(request, "+447400123456")
-    assert not Challenge.objects.exists()
+    assert not Challenge.objects.open().exists()  # its row, recorded first, is closed
+    assert Challenge.objects.get().delivery_error.startswith("configuration")
 
 
 def test_an_unimportable_backend_is_raised_for_notices_too(settings):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -20,6 +21,9 @@ class BaseSmsBackend:
 
     #: Short name recorded on challenges and in errors ("console", "twilio"...).
     name = "base"
+    #: When the send must be over (``time.monotonic()``), set by whoever sends; None: no bound.
+    #: Failover tries no member once it has passed; provider backends wait no longer than it.
+    deadline: float | None = None
 
     def __init__(self, fail_silently: bool = False, **kwargs: Any) -> None:
         self.fail_silently = fail_silently
@@ -41,6 +45,12 @@ class BaseSmsBackend:
 
     def __exit__(self, exc_type, exc_value, traceback) -> None:
         self.close()
+
+    def remaining(self) -> float | None:
+        """Seconds left before ``deadline`` (0 once it has passed); None without a deadline."""
+        if self.deadline is None:
+            return None
+        return max(self.deadline - time.monotonic(), 0.0)
 
     def send_messages(self, messages: Sequence[Any]) -> int:
         raise NotImplementedError("subclasses of BaseSmsBackend must override send_messages()")

@@ -5,6 +5,9 @@
 ``SmsDeliveryError`` hands the message to the next; the one that delivers stamps its own name on
 ``message.backend``. Every backend is built up front, so a misconfigured one is an
 ``ImproperlyConfigured`` at once rather than a surprise on the day the first one fails.
+
+All members share one deadline (``deadline``, set by the sender): each is given what is left of
+it, and none is tried once it has passed, so the whole send stays within WEBOTP_SEND_DEADLINE.
 """
 
 from __future__ import annotations
@@ -81,6 +84,17 @@ class SmsBackend(BaseSmsBackend):
     def _send(self, message: Any) -> None:
         errors: list[SmsDeliveryError] = []
         for backend in self.backends:
+            if self.remaining() == 0:  # the send's deadline has passed: no member may start
+                errors.append(
+                    SmsDeliveryError(
+                        "not tried: the send deadline had passed",
+                        backend=backend.name,
+                        reason="timeout",
+                    )
+                )
+                break
+            # Each member waits no longer than what is left of the one deadline for them all.
+            backend.deadline = self.deadline
             try:
                 if backend.send_messages([message]):
                     return

@@ -109,6 +109,14 @@ class ProviderSmsBackend(BaseSmsBackend):
             )
         return timeout
 
+    def call_timeout(self) -> float:
+        """The timeout of the next call to the provider: its own, or what is left of the send's
+        deadline if that is shorter (never under a tenth of a second)."""
+        remaining = self.remaining()
+        if remaining is None:
+            return self.timeout
+        return max(min(self.timeout, remaining), 0.1)
+
     # -- sending -------------------------------------------------------------------------------
 
     def send_messages(self, messages: Sequence[Any]) -> int:

@@ -100,7 +100,7 @@ class SmsBackend(ProviderSmsBackend):
         try:
             # Only a 2xx answer comes back from open(); every other one raises HTTPError.
             request = self.request(message, message_id)
-            self.opener.open(request, timeout=self.timeout).close()
+            self.opener.open(request, timeout=self.call_timeout()).close()
         except urllib.error.HTTPError as exc:
             with exc:
                 raise self.failure(self._reason(exc), f"HTTP {exc.code}") from None
