@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 
 from ..abuse.refusal import Refusal
-from ..delivery.compose import sms_domain
 from ..delivery import sweep
+from ..delivery.compose import sms_domain
 from ..models import Challenge, PhoneIdentity, Verdict
 from ..purposes import PurposeSpec, spec
 from . import challenges

@@ -1,0 +1,142 @@
+"""The defences asked before a code is made, in one order, for every front end.
+
+The per-IP limit first (a flood from one client neither runs the possibly remote bot check nor
+uses up the victim number's limit and budget); the bot check where a code goes to a number the
+asker has not proved (anonymous, or new to the account); the per-account limit on new numbers;
+the number's own count (per purpose; a browser that signed in for it has its own allowance);
+then the SMS budgets. A request refused by any of them leaves the number's counts as they were.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .. import signals
+from ..abuse import bots, budgets, devices
+from ..abuse.clients import client_ip
+from ..abuse.ratelimits import Hit, count, hash_phone
+from ..abuse.refusal import Refusal
+from ..conf import webotp_settings
+from ..models import Challenge, PhoneIdentity
+from ..purposes import spec
+from ..test_numbers import fixed_code
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+__all__ = ["limit", "may_receive", "refused", "verify_limit"]
+
+
+def _count(
+    request: HttpRequest, phone: str, purpose: str, scope: str, rates: str, value: str | None = None
+) -> Hit:
+    counted = count(request, scope, rates, value)
+    if counted.refusal is not None:
+        signals.rate_limited.send(
+            sender=Challenge,
+            request=request,
+            phone_number=phone,
+            purpose=purpose,
+            reason=scope,
+            retry_after=counted.refusal.retry_after,
+        )
+    return counted
+
+
+def limit(
+    request: HttpRequest, phone: str, purpose: str, scope: str, rates: str, value: str | None = None
+) -> Refusal | None:
+    return _count(request, phone, purpose, scope, rates, value).refusal
+
+
+def refused(request: HttpRequest, phone: str, purpose: str, *, user: Any) -> Refusal | None:
+    """The defences before a code is made, in order; None when all of them let it through.
+
+    A request refused by any of them leaves the number's counts as they were, so refused
+    requests (an attacker's) cannot lock the number out.
+    """
+    refusal = limit(request, phone, purpose, "ip", webotp_settings.RATELIMIT_IP)
+    if refusal is None and _needs_bot_check(user, phone):
+        refusal = bots.refusal(request, phone)
+    if refusal is None and _new_number(user, phone):
+        refusal = _new_number_limit(request, phone, purpose, user)
+    if refusal is not None:
+        return refusal
+    # Counted per purpose, and for a browser that signed in for the number before, against
+    # its own allowance: the shared count is the one anonymous requests fill.
+    device = devices.device_for(request, phone)
+    mine = "" if device is None else f"device:{device}:"
+    key = f"{mine}{purpose}:{hash_phone(phone)}"
+    counted = _count(request, phone, purpose, "phone", webotp_settings.RATELIMIT_PHONE, key)
+    if counted.refusal is not None:
+        return counted.refusal
+    exceeded = _spend(request, phone, purpose, device)
+    if exceeded is not None:
+        counted.give_back()
+        return exceeded
+    return None
+
+
+def _spend(
+    request: HttpRequest, phone: str, purpose: str, device: str | None
+) -> budgets.BudgetExceeded | None:
+    """The one place budgets are spent. A test number is sent nothing and spends nothing; a
+    withheld code (an unknown number while sign-up is off) spends no shared budget."""
+    if fixed_code(phone) is not None:
+        return None
+    sends = may_receive(phone, purpose)
+    exceeded = budgets.spend(
+        phone, purpose=purpose, ip=client_ip(request), device=device, sends=sends
+    )
+    if exceeded:
+        signals.budget_exceeded.send(
+            sender=Challenge,
+            request=request,
+            phone_number=phone,
+            purpose=purpose,
+            reason=exceeded.scope,
+            scope_value=exceeded.value if exceeded.scope != "number" else phone,
+            rate=exceeded.rate,
+            retry_after=exceeded.retry_after,
+        )
+    return exceeded
+
+
+def _new_number(user: Any, phone: str) -> bool:
+    """Whether this is a signed-in account's code to a number it has not verified."""
+    return (
+        user is not None
+        and not PhoneIdentity.objects.filter(user=user, phone_number=phone).exists()
+    )
+
+
+def _needs_bot_check(user: Any, phone: str) -> bool:
+    """Anonymous requests, and codes to numbers new to the account (a phone change, an
+    enrolment): a stolen or scripted account must not text strangers without the challenge. A
+    code to the account's own verified number (two-step verification) is asked of nobody."""
+    return user is None or _new_number(user, phone)
+
+
+def _new_number_limit(request: HttpRequest, phone: str, purpose: str, user: Any) -> Refusal | None:
+    """WEBOTP_RATELIMIT_NEW_NUMBER: one count per account, whichever address asks."""
+    rates = webotp_settings.RATELIMIT_NEW_NUMBER
+    return limit(request, phone, purpose, "new_number", rates, f"account:{user.pk}")
+
+
+def may_receive(phone: str, purpose: str) -> bool:
+    """Whether this number is sent its code now (queued sends decide in the worker instead, so
+    both kinds of number go through the same "sending..." step on the code page)."""
+    if not spec(purpose).unknown_numbers_withheld:
+        return True
+    return PhoneIdentity.objects.sign_in_code_goes_to(phone)
+
+
+def verify_limit(request: HttpRequest, challenge: Challenge) -> Refusal | None:
+    """Count one code submission from this client; the refusal when there were too many."""
+    return limit(
+        request,
+        challenge.phone,
+        challenge.purpose,
+        "verify",
+        webotp_settings.RATELIMIT_VERIFY_IP,
+    )
