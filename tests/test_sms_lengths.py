@@ -77,6 +77,7 @@ def test_basic_sign_in_sms_is_one_segment(language):
 def test_the_measured_sms_is_the_one_render_body_sends(settings):
     # The measuring above mirrors compose.render_body; this keeps the two in step.
     settings.WEBOTP_LINK = True
+    settings.WEBOTP_DOMAIN = LONGEST.domain  # links are built from configuration only
     settings.WEBOTP_EMBEDDED_DOMAIN = LONGEST.embedded_domain
     settings.WEBOTP_ANDROID_APP_HASH = APP_HASH
     challenge = Challenge.objects.issue(

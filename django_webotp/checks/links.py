@@ -9,7 +9,7 @@ from django.core.checks import CheckMessage, Error, Warning
 
 from ..conf import webotp_settings
 from ..delivery.links import qr_available
-from .messages import E063, E064, W060
+from .messages import E063, E064, E065, W060
 
 __all__ = ["link_problems"]
 
@@ -30,6 +30,16 @@ def link_problems() -> list[CheckMessage]:
     elif base is not None and not settings.DEBUG and not base.startswith("https://"):
         problems.append(
             Error(E064, hint="Links carry sign-in codes: serve them over TLS.", id="webotp.E064")
+        )
+    configured = base or webotp_settings.DOMAIN
+    if webotp_settings.LINK and not settings.DEBUG and not configured:
+        problems.append(
+            Error(
+                E065,
+                hint="Set WEBOTP_DOMAIN (or WEBOTP_LINK_BASE_URL): links in an SMS come from "
+                "configuration only.",
+                id="webotp.E065",
+            )
         )
     if webotp_settings.LINK_QR and not qr_available():
         problems.append(Warning(W060, hint="pip install django-webotp[qr]", id="webotp.W060"))

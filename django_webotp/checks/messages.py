@@ -47,6 +47,7 @@ __all__ = [
     "E062",
     "E063",
     "E064",
+    "E065",
     "W001",
     "W002",
     "W003",
@@ -108,6 +109,10 @@ E061 = "WEBOTP_EMBEDDED_DOMAIN is set but WEBOTP_DOMAIN, the top-level site's ho
 E062 = "WEBOTP_ANDROID_APP_HASH {value!r} is not an SMS Retriever app hash."
 E063 = "WEBOTP_LINK_BASE_URL {value!r} is not a scheme and host such as 'https://example.com'."
 E064 = "WEBOTP_LINK_BASE_URL is not an https:// URL while DEBUG is False."
+E065 = (
+    "WEBOTP_LINK is on while DEBUG is False, but neither WEBOTP_LINK_BASE_URL nor WEBOTP_DOMAIN "
+    "is set: a link's host would come from the request's Host header."
+)
 
 W001 = f"{BACKEND_PATH} is not in AUTHENTICATION_BACKENDS, so a verified code signs nobody in."
 W002 = "The rate-limit cache {alias!r} ({backend}) is not shared between processes."

@@ -29,7 +29,9 @@ import re
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
+from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -98,16 +100,33 @@ def challenge_for_token(token: object) -> Challenge | None:
     return challenge
 
 
+#: Why no link can be made: its host would have to come from the request (check E065).
+NO_LINK_HOST = (
+    "WEBOTP_LINK is on but neither WEBOTP_LINK_BASE_URL nor WEBOTP_DOMAIN is set: a link in an "
+    "SMS never takes its host from the request's Host header."
+)
+
+
 def _base_url(request: HttpRequest | None, domain: str | None) -> str:
+    """Scheme and host of a link, from configuration, never from the request's Host header.
+
+    WEBOTP_LINK_BASE_URL, else ``https://`` and the SMS's host (WEBOTP_DOMAIN, or ``domain``,
+    what a task worker was given). In DEBUG a page served at that same host keeps its scheme
+    and port (the dev server's ``http://localhost:8000``), and with neither setting (allowed in
+    DEBUG only: check E065) the request's host is used.
+    """
     configured = webotp_settings.LINK_BASE_URL
     if configured:
         return str(configured).rstrip("/")
-    if request is not None:
-        # Behind a TLS-terminating proxy without SECURE_PROXY_SSL_HEADER the request looks like
-        # http; a production link is https whatever it looks like (Web OTP needs it anyway).
-        scheme = request.scheme if settings.DEBUG else "https"
-        return f"{scheme}://{request.get_host()}"
-    return f"https://{domain or webotp_settings.DOMAIN}"
+    # Outside DEBUG only configuration counts: ``domain`` may itself come from a Host header.
+    host = webotp_settings.DOMAIN or (domain if settings.DEBUG else None)
+    if request is not None and settings.DEBUG:
+        served = split_domain_port(request.get_host())[0]
+        if not host or served == host.lower():
+            return f"{request.scheme}://{request.get_host()}"
+    if not host:
+        raise ImproperlyConfigured(NO_LINK_HOST)
+    return f"https://{host}"
 
 
 def page_url(challenge: Challenge, request: HttpRequest | None, domain: str | None = None) -> str:

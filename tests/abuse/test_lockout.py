@@ -161,6 +161,7 @@ def _request_with(value: str):
 
 def test_a_one_tap_link_gives_the_cookie_to_the_browser_that_opens_it(alice, settings):
     settings.WEBOTP_LINK = True
+    settings.WEBOTP_DOMAIN = "testserver"  # links are built from configuration only
     start(Client(), PHONE, ip=VICTIM_IP)
     url = urlsplit(last_link(PHONE))
     phone_browser = Client()

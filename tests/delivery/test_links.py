@@ -35,6 +35,7 @@ CONFIRM = reverse("webotp:link_confirm")
 @pytest.fixture(autouse=True)
 def _links_on(settings):
     settings.WEBOTP_LINK = True
+    settings.WEBOTP_DOMAIN = "testserver"  # links are built from configuration only
 
 
 def start(client, phone=PHONE, **extra):
@@ -140,6 +141,7 @@ def test_without_the_setting_there_is_no_link(client, settings):
 
 
 def test_a_worker_without_a_request_links_to_https_domain(settings):
+    settings.WEBOTP_DOMAIN = "example.com"
     challenge = build()
     code = challenge.make_code()
     body = render_body(challenge, None, domain="example.com", site="Example")
@@ -158,6 +160,7 @@ def test_production_links_are_https_even_when_the_request_looks_like_http(client
 
 def test_development_links_follow_the_request_scheme_and_port(client, settings):
     settings.DEBUG = True
+    settings.WEBOTP_DOMAIN = None  # DEBUG without a configured host: the dev server's own
     client.post(LOGIN, {"phone_number": PHONE}, HTTP_HOST="127.0.0.1:8000")
     assert last_link(PHONE).startswith("http://127.0.0.1:8000/login/c/")
 

@@ -74,6 +74,7 @@ def test_api_sign_in_answers_503_with_a_sentence(dead_store, caplog):
 
 def test_link_sign_in_answers_503_with_a_sentence(client, settings, dead_store, caplog):
     settings.WEBOTP_LINK = True
+    settings.WEBOTP_DOMAIN = "testserver"  # links are built from configuration only
     start(client)
     url = urlsplit(last_link(PHONE))
     phone_browser = Client()

@@ -53,6 +53,7 @@ def fuzz_settings(settings):
     settings.WEBOTP_VONAGE_SIGNATURE_METHOD = "sha256"
     settings.WEBOTP_WEBHOOK_SECRET = SECRETS["webhook_secret"]
     settings.WEBOTP_LINK = True
+    settings.WEBOTP_DOMAIN = "testserver"  # links are built from configuration only
     return settings
 
 
