@@ -42,7 +42,7 @@ def signup_off(settings, no_rate_limits):
     settings.WEBOTP_SIGNUP = False
     settings.WEBOTP_SMS_BUDGETS = {}
     settings.WEBOTP_RATELIMIT_VERIFY_IP = None
-    PhoneIdentity.objects.create(user=make_user("known"), phone_number=KNOWN)
+    PhoneIdentity.objects.create(user=make_user("known"), phone_number=KNOWN, can_sign_in=True)
     return settings
 
 
