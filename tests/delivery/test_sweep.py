@@ -389,3 +389,18 @@ def test_the_bounds_must_be_positive_whole_seconds(settings, queue, name, value)
     setattr(settings, name, value)
     errors = [m for m in run_checks() if m.id == "webotp.E005"]
     assert [m.msg for m in errors] == [f"{name} must be a positive whole number."]
+
+
+def test_a_web_worker_killed_mid_send_in_sync_mode_is_swept_too(client, settings):
+    """Sync delivery claims its send the same way (``claimed_at``), so a web worker killed while
+    the provider had the SMS leaves a send the lease closes, not "sending" for ever."""
+    settings.WEBOTP_DELIVERY = "sync"
+    settings.WEBOTP_SMS_BACKEND = f"{__name__}.DyingProvider"
+    with pytest.raises(SystemExit):
+        signin.start(client, PHONE)
+    challenge = Challenge.objects.get()
+    assert challenge.delivery_status == DeliveryStatus.PENDING
+    assert challenge.claimed_at is not None
+    lease_runs_out(challenge)
+    call_command("webotp_sweep", stdout=StringIO())
+    assert Challenge.objects.get().delivery_status == DeliveryStatus.FAILED
