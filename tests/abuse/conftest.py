@@ -36,3 +36,17 @@ def cache_keys(cache) -> list[str]:
     if isinstance(cache, RedisCache):
         return [key.decode() for key in cache._cache.get_client().keys("*")]
     return list(cache._cache)
+
+
+# alice's and bob's numbers sign in on their own here: these tests are about the codes a
+# number is sent, which a second-factor-only number is never sent for sign-in.
+@pytest.fixture
+def alice(alice):
+    alice.phone_identities.update(can_sign_in=True)
+    return alice
+
+
+@pytest.fixture
+def bob(bob):
+    bob.phone_identities.update(can_sign_in=True)
+    return bob

@@ -17,21 +17,6 @@ from django_webotp.testing import last_code
 from tests.abuse.conftest import cache_keys
 from tests.support.signin import VERIFY, start
 
-
-# alice's and bob's numbers sign in on their own here: these tests are about the codes a
-# number is sent, which a second-factor-only number is never sent for sign-in.
-@pytest.fixture
-def alice(alice):
-    alice.phone_identities.update(can_sign_in=True)
-    return alice
-
-
-@pytest.fixture
-def bob(bob):
-    bob.phone_identities.update(can_sign_in=True)
-    return bob
-
-
 pytestmark = pytest.mark.django_db
 UK_MOBILE = "+447400123456"
 FR_MOBILE = "+33612345678"

@@ -17,21 +17,6 @@ from django_webotp.testing import last_code, last_link
 from tests.support.accounts import OTHER_PHONE, PHONE, password_login, send_two_factor_code
 from tests.support.signin import VERIFY, start
 
-
-# alice's and bob's numbers sign in on their own here: these tests are about the codes a
-# number is sent, which a second-factor-only number is never sent for sign-in.
-@pytest.fixture
-def alice(alice):
-    alice.phone_identities.update(can_sign_in=True)
-    return alice
-
-
-@pytest.fixture
-def bob(bob):
-    bob.phone_identities.update(can_sign_in=True)
-    return bob
-
-
 pytestmark = pytest.mark.django_db
 ATTACKERS = [f"198.51.{n}.7" for n in range(10)]  # ten addresses, in ten networks
 VICTIM_IP = "192.0.2.10"
