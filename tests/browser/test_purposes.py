@@ -111,6 +111,7 @@ def test_giving_up_the_second_step_signs_out(page, alice):
 
 
 def test_changing_the_phone_number(new_page, alice):
+    alice.phone_identities.update(can_sign_in=True)  # her number signs in on its own here
     page = new_page(init_script=RECORDER, viewport=PHONE_VIEWPORT)
     start_sign_in(page, PHONE)  # a phone sign-in has proved the phone already
     settle_web_otp(page, PHONE)
@@ -135,6 +136,7 @@ def test_changing_the_phone_number(new_page, alice):
 
 
 def test_confirming_a_payment(new_page, alice):
+    alice.phone_identities.update(can_sign_in=True)  # her number signs in on its own here
     page = new_page(init_script=RECORDER)
     start_sign_in(page, PHONE)
     settle_web_otp(page, PHONE)

@@ -196,9 +196,9 @@ def test_resend_sends_a_new_code_and_the_old_one_stops_working(page):
     if new_code != old_code:  # one in a million: the two codes are the same digits
         code_field(page).fill(old_code)
         page.get_by_role("button", name="Sign in").click()
-        # This browser now waits for the new code, so the old one is simply not right.
+        # This browser now waits for the new code: the old one is named as such, and is free.
         assert error_of(page, code_field(page)) == (
-            "That code is not right. You have 4 attempts left."
+            "A newer code was sent to you; use the latest one."
         )
     code_field(page).fill(new_code)
     page.get_by_role("button", name="Sign in").click()
