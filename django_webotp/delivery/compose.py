@@ -15,7 +15,7 @@ from ..conf import webotp_settings
 from ..models import Challenge, PhoneIdentity
 from ..purposes import spec
 from ..sms_format import build_message, sms_segments
-from ..sms_format.hosts import host_or_none
+from ..sms_format.hosts import host_or_none, without_port
 from ..wording import unnamable_host
 from . import links
 
@@ -33,9 +33,7 @@ def sms_domain(request: HttpRequest | None) -> str:
         return webotp_settings.DOMAIN
     if request is None:
         raise ImproperlyConfigured("Set WEBOTP_DOMAIN to send codes outside a request.")
-    raw = request.get_host().lower()
-    # Without the port: "[::1]:8000" is an IPv6 literal's, "example.com:8000" a name's.
-    host = raw[: raw.index("]") + 1] if raw.startswith("[") else raw.rsplit(":", 1)[0]
+    host = without_port(request.get_host())
     if host_or_none(host) is None:  # "[::1]", "localhost.": a 400 (DEBUG only), not a 500
         raise DisallowedHost(unnamable_host(host))
     return host

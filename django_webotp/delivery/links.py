@@ -31,7 +31,6 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
-from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -40,6 +39,7 @@ from ..conf import webotp_settings
 from ..models import Challenge, Status
 from ..phone import masked_number
 from ..purposes import spec
+from ..sms_format.hosts import without_port
 
 __all__ = [
     "challenge_for_token",
@@ -121,7 +121,7 @@ def _base_url(request: HttpRequest | None, domain: str | None) -> str:
     # Outside DEBUG only configuration counts: ``domain`` may itself come from a Host header.
     host = webotp_settings.DOMAIN or (domain if settings.DEBUG else None)
     if request is not None and settings.DEBUG:
-        served = split_domain_port(request.get_host())[0]
+        served = without_port(request.get_host())
         if not host or served == host.lower():
             return f"{request.scheme}://{request.get_host()}"
     if not host:

@@ -10,7 +10,7 @@ import re
 
 import idna
 
-__all__ = ["OriginBoundFormatError", "host_or_none", "normalize_host"]
+__all__ = ["OriginBoundFormatError", "host_or_none", "normalize_host", "without_port"]
 
 
 class OriginBoundFormatError(ValueError):
@@ -104,3 +104,10 @@ def host_or_none(raw: str) -> str | None:
         return normalize_host(raw)
     except OriginBoundFormatError:
         return None
+
+
+def without_port(host: str) -> str:
+    """A Host header's host, lower-cased, without its port: "[::1]:8000" -> "[::1]" (an IPv6
+    literal's), "Example.com:8000" -> "example.com" (a name's)."""
+    raw = host.lower()
+    return raw[: raw.index("]") + 1] if raw.startswith("[") else raw.rsplit(":", 1)[0]
