@@ -54,6 +54,16 @@ def lease_cutoff(now: datetime) -> datetime:
     return now - timedelta(seconds=webotp_settings.SEND_LEASE)
 
 
+def _since(challenge: Challenge) -> datetime:
+    """When a pending send began: its task worker's claim, or, for a send made in the request
+    (whose claim rolls back with a killed worker's transaction), the challenge's creation."""
+    return challenge.claimed_at or challenge.created_at
+
+
+def _lapsed_q(cutoff: datetime) -> Q:
+    return Q(claimed_at__lte=cutoff) | Q(claimed_at__isnull=True, created_at__lte=cutoff)
+
+
 def close_lapsed(challenge: Challenge, now: datetime | None = None) -> bool:
     """Close a send whose lease ran out as failed; False if it was not this call's to close.
 
@@ -61,14 +71,15 @@ def close_lapsed(challenge: Challenge, now: datetime | None = None) -> bool:
     sweeper that closes it first, makes it match nothing, so exactly one caller announces it.
     """
     now = now or timezone.now()
-    if challenge.claimed_at is None:
+    cutoff = lease_cutoff(now)
+    if _since(challenge) > cutoff:
         return False
-    error = f"lease: no outcome {webotp_settings.SEND_LEASE} s after a worker took the send"
+    error = f"lease: no outcome {webotp_settings.SEND_LEASE} s after the send began"
     closed = Challenge.objects.filter(
+        _lapsed_q(cutoff),
         pk=challenge.pk,
         delivery_status=DeliveryStatus.PENDING,
         claimed_at=challenge.claimed_at,
-        claimed_at__lte=lease_cutoff(now),
     ).update(
         delivery_status=DeliveryStatus.FAILED,
         delivery_error=error[:255],
@@ -103,8 +114,7 @@ def settle(challenge: Challenge, now: datetime | None = None) -> Challenge:
         challenge.refresh_from_db(fields=["delivery_status"])
     elif (
         status == DeliveryStatus.PENDING
-        and challenge.claimed_at is not None
-        and challenge.claimed_at <= lease_cutoff(now)
+        and _since(challenge) <= lease_cutoff(now)
         and not close_lapsed(challenge, now)
     ):
         challenge.refresh_from_db()  # a worker or a sweeper settled it first: read what it says
@@ -112,11 +122,11 @@ def settle(challenge: Challenge, now: datetime | None = None) -> Challenge:
 
 
 def lapsed_claims(now: datetime, limit: int) -> list[Challenge]:
-    """Sends a worker took longer than the lease ago, oldest first, at most ``limit``."""
+    """Sends begun longer than the lease ago, oldest first, at most ``limit``."""
     lapsed = Challenge.objects.filter(
-        delivery_status=DeliveryStatus.PENDING, claimed_at__lte=lease_cutoff(now)
+        _lapsed_q(lease_cutoff(now)), delivery_status=DeliveryStatus.PENDING
     )
-    return list(lapsed.order_by("claimed_at")[:limit])
+    return list(lapsed.order_by(Coalesce("claimed_at", "created_at"))[:limit])
 
 
 def queue_age(now: datetime | None = None) -> tuple[int, float | None]:

@@ -83,9 +83,8 @@ class Challenge(models.Model):
 
     #: Whether the last ``verify()`` on this instance counted an attempt (its UPDATE won).
     attempt_counted = False
-    #: The ``claimed_at`` of the claim (a task worker's or a request's) this instance sends
-    #: under: its outcome is then recorded only while that claim holds (a sweeper may have
-    #: closed the send as failed).
+    #: The ``claimed_at`` of the task worker's claim this instance sends under: its outcome is
+    #: then recorded only while that claim holds (a sweeper may have closed the send as failed).
     claim: datetime | None = None
     #: False when ``mark_sent()``/``mark_failed()`` came after the claim was lost: not recorded.
     outcome_recorded = True

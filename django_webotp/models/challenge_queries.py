@@ -120,15 +120,9 @@ class ChallengeManager(models.Manager.from_queryset(ChallengeQuerySet)):  # type
 
     def claim(self, challenge: Challenge) -> bool:
         """Whether ``challenge`` is still the open one, not sent yet; run first in
-        ``locks.sending``, this UPDATE also locks its row until the outcome is recorded.
-
-        It stamps ``claimed_at`` as a task worker's claim does, so a web worker killed mid-send
-        leaves a send the delivery lease closes (``delivery.sweep``), not "sending" for ever.
-        """
-        now = timezone.now()
-        claimed = self.filter(
-            open_q(), pk=challenge.pk, delivery_status=DeliveryStatus.PENDING
-        ).update(claimed_at=now)
-        if claimed:
-            challenge.claimed_at = challenge.claim = now
-        return bool(claimed)
+        ``locks.sending``, this UPDATE also locks its row until the outcome is recorded."""
+        return bool(
+            self.filter(open_q(), pk=challenge.pk, delivery_status=DeliveryStatus.PENDING).update(
+                delivery_status=DeliveryStatus.PENDING
+            )
+        )
