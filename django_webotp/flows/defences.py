@@ -56,9 +56,15 @@ def refused(request: HttpRequest, phone: str, purpose: str, *, user: Any) -> Ref
     requests (an attacker's) cannot lock the number out.
     """
     refusal = limit(request, phone, purpose, "ip", webotp_settings.RATELIMIT_IP)
-    if refusal is None and _needs_bot_check(user, phone):
+    if refusal is not None:
+        return refusal
+    # Anonymous requests, and codes to numbers new to the account (a phone change, an
+    # enrolment), meet the bot check: a stolen or scripted account must not text strangers
+    # unchallenged. A code to the account's own verified number is asked of nobody.
+    new_number = _new_number(user, phone)
+    if user is None or new_number:
         refusal = bots.refusal(request, phone)
-    if refusal is None and _new_number(user, phone):
+    if refusal is None and new_number:
         refusal = _new_number_limit(request, phone, purpose, user)
     if refusal is not None:
         return refusal
@@ -108,13 +114,6 @@ def _new_number(user: Any, phone: str) -> bool:
         user is not None
         and not PhoneIdentity.objects.filter(user=user, phone_number=phone).exists()
     )
-
-
-def _needs_bot_check(user: Any, phone: str) -> bool:
-    """Anonymous requests, and codes to numbers new to the account (a phone change, an
-    enrolment): a stolen or scripted account must not text strangers without the challenge. A
-    code to the account's own verified number (two-step verification) is asked of nobody."""
-    return user is None or _new_number(user, phone)
 
 
 def _new_number_limit(request: HttpRequest, phone: str, purpose: str, user: Any) -> Refusal | None:
