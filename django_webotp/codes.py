@@ -15,7 +15,6 @@ Codes are made with ``SECRET_KEY``; a submitted code is also checked against the
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 
@@ -45,13 +44,26 @@ _COUNTER = (0).to_bytes(8, "big")  # one code per challenge: HOTP's counter is a
 _PYOTP_MIN_DIGITS = 6
 
 
+class _KeyedHOTP(pyotp.HOTP):
+    """pyotp's HOTP on a key given as bytes: pyotp keeps secrets in base32 (as authenticator
+    apps exchange them) and decodes the secret again for every code; ours never leaves memory."""
+
+    def __init__(self, key: bytes, digits: int) -> None:
+        self._key = key  # before pyotp's constructor, which checks the key's length
+        super().__init__(_UNUSED_SECRET, digits=digits)
+
+    def byte_secret(self) -> bytes:
+        return self._key
+
+
+#: What pyotp is given as a secret; ``byte_secret`` answers the real key instead.
+_UNUSED_SECRET = ""
+
+
 def _code(key: bytes, digits: int) -> str:
     if digits <= HOTP_MAX_DIGITS:
         # RFC 4226 HOTP (HMAC-SHA-1, dynamic truncation to 31 bits), counter 0, by pyotp.
-        hotp = pyotp.HOTP(
-            base64.b32encode(key).decode("ascii"), digits=max(digits, _PYOTP_MIN_DIGITS)
-        )
-        return hotp.at(0)[-digits:]
+        return _KeyedHOTP(key, max(digits, _PYOTP_MIN_DIGITS)).at(0)[-digits:]
     # The whole HMAC-SHA-256 as one 256-bit number: uniform modulo 10^digits.
     value = int.from_bytes(hmac.new(key, _COUNTER, hashlib.sha256).digest(), "big")
     return str(value % 10**digits).zfill(digits)
