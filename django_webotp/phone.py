@@ -1,6 +1,17 @@
-"""Parse what a person typed into an E.164 phone number; never raises on bad input."""
+"""Parse what a person typed into an E.164 phone number; never raises on bad input.
+
+phonenumbers validates a number against its region's metadata (dozens of regular expressions)
+on every ``str()``, and django-phonenumber-field asks for that on every query that names a
+number, every save and every row loaded: one sign-in validated the same number about nine
+times. Here a string is parsed and validated once per process (``known_number``, a bounded
+cache of what parsing found, never of objects that could be shared and changed), and the
+``KnownNumber`` it gives remembers its validity and each format it was asked for.
+"""
 
 from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
 
 import phonenumbers
 from django.conf import settings
@@ -9,7 +20,63 @@ from phonenumber_field.phonenumber import PhoneNumber
 from .conf import webotp_settings
 from .test_numbers import fixed_code
 
-__all__ = ["default_region", "masked_number", "parse_phone"]
+__all__ = ["KnownNumber", "default_region", "known_number", "masked_number", "parse_phone"]
+
+#: What ``phonenumbers.parse`` fills in, copied into each new ``KnownNumber``.
+_FIELDS = (
+    "country_code",
+    "national_number",
+    "extension",
+    "italian_leading_zero",
+    "number_of_leading_zeros",
+    "raw_input",
+    "country_code_source",
+    "preferred_domestic_carrier_code",
+)
+
+
+class KnownNumber(PhoneNumber):
+    """A ``PhoneNumber`` that works out whether it is valid, and each of its formats, once.
+
+    Not to be changed after it is made (``merge_from``, setting a field): what it remembers
+    would no longer be true. Nothing in django-webotp changes a number.
+    """
+
+    def is_valid(self) -> bool:
+        valid: bool | None = self.__dict__.get("_valid")
+        if valid is None:
+            valid = self.__dict__["_valid"] = bool(super().is_valid())
+        return valid
+
+    def format_as(self, format: Any) -> str:
+        formats: dict[Any, str] = self.__dict__.setdefault("_formats", {})
+        text = formats.get(format)
+        if text is None:
+            text = formats[format] = super().format_as(format)
+        return text
+
+
+@lru_cache(maxsize=4096)
+def _parsed(raw: str, region: str | None) -> tuple[tuple[Any, ...], bool] | None:
+    try:
+        number = PhoneNumber.from_string(raw, region=region)
+    except phonenumbers.NumberParseException:
+        return None
+    return tuple(getattr(number, name) for name in _FIELDS), bool(number.is_valid())
+
+
+def known_number(raw: str, region: str | None = None) -> KnownNumber | None:
+    """``raw`` parsed as phonenumbers parses it (valid or not); None when it is no number at all.
+
+    A new object every time, made from a per-process cache of what parsing found.
+    """
+    found = _parsed(raw, region)
+    if found is None:
+        return None
+    values, valid = found
+    number = KnownNumber(**dict(zip(_FIELDS, values, strict=True)))
+    number.__dict__["_valid"] = valid
+    return number
 
 
 def default_region() -> str | None:
@@ -21,9 +88,8 @@ def parse_phone(raw: str, region: str | None = None) -> PhoneNumber | None:
     """A valid number (or a configured fictional test number), or None for anything else."""
     if not raw or len(raw) > 64:
         return None
-    try:
-        number = PhoneNumber.from_string(raw, region=region or default_region())
-    except phonenumbers.NumberParseException:
+    number = known_number(raw, region or default_region())
+    if number is None:
         return None
     if number.is_valid() or fixed_code(number.as_e164) is not None:
         return number

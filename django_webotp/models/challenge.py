@@ -14,11 +14,11 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.modelfields import PhoneNumberField
 
 from ..codes import check_code, codes_equal, make_code
 from .challenge_queries import ChallengeManager, open_q
 from .choices import DeliveryStatus, Purpose, Status, Verdict
+from .fields import NumberField
 
 __all__ = ["Challenge"]
 
@@ -27,7 +27,7 @@ class Challenge(models.Model):
     """One code sent to one phone number for one purpose; used at most once."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    phone_number = PhoneNumberField(_("phone number"))
+    phone_number = NumberField(_("phone number"))
     purpose = models.CharField(_("purpose"), max_length=32, choices=Purpose.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -10,9 +10,9 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.modelfields import PhoneNumberField
 
 from ..conf import webotp_settings
+from .fields import NumberField
 
 __all__ = ["PhoneIdentity", "PhoneIdentityQuerySet"]
 
@@ -74,7 +74,7 @@ class PhoneIdentity(models.Model):
         related_name="phone_identities",
         verbose_name=_("user"),
     )
-    phone_number = PhoneNumberField(_("phone number"), unique=True)
+    phone_number = NumberField(_("phone number"), unique=True)
     # False by default: a number is only a second factor unless whoever adds it says it signs in
     # (phone sign-up does). A code to it then never replaces the account's password.
     can_sign_in = models.BooleanField(
