@@ -1,8 +1,12 @@
 """Phone parsing: E.164 out, None for input that is not a number."""
 
+import phonenumbers
 import pytest
+from django.contrib.auth import get_user_model
+from phonenumber_field.phonenumber import PhoneNumber
 
-from django_webotp.phone import parse_phone
+from django_webotp.models import PhoneIdentity
+from django_webotp.phone import KnownNumber, known_number, parse_phone
 
 
 @pytest.mark.parametrize(
@@ -27,3 +31,36 @@ def test_parse_phone_returns_none_for_bad_input(raw, settings):
 def test_default_region_setting_wins(settings):
     settings.WEBOTP_DEFAULT_REGION = "US"
     assert parse_phone("(201) 555-0123").as_e164 == "+12015550123"
+
+
+def test_a_known_number_is_a_new_object_each_time_and_reads_as_phonenumbers_parses_it():
+    first, second = known_number("+447911123456"), known_number("+447911123456")
+    assert first is not second  # never one object shared between requests
+    assert first == second == PhoneNumber.from_string("+447911123456")
+    assert first.is_valid() and str(first) == "+447911123456"
+    assert first.as_national == PhoneNumber.from_string("+447911123456").as_national
+
+
+def test_an_invalid_number_stays_invalid_and_no_number_is_none():
+    assert known_number("+4479111") is not None and not known_number("+4479111").is_valid()
+    assert known_number("not a number") is None
+
+
+def test_a_known_number_validates_once(monkeypatch):
+    number = known_number("+447911123457")
+    calls = []
+    real = phonenumbers.is_valid_number
+    monkeypatch.setattr(phonenumbers, "is_valid_number", lambda n: calls.append(n) or real(n))
+    for _ in range(5):
+        str(number)
+        number.is_valid()
+    assert calls == []  # remembered from the parse
+
+
+def test_numbers_read_from_the_database_are_known_numbers(db):
+    identity = PhoneIdentity.objects.create(
+        user=get_user_model().objects.create_user("k"), phone_number="+447911123458"
+    )
+    loaded = PhoneIdentity.objects.get(pk=identity.pk).phone_number
+    assert isinstance(loaded, KnownNumber) and str(loaded) == "+447911123458"
+    assert PhoneIdentity.objects.filter(phone_number="+447911123458").exists()
