@@ -99,6 +99,9 @@ DEFAULTS: dict[str, Any] = {
     # number out. Days it lasts (0: no such cookie), and its name.
     "DEVICE_COOKIE_DAYS": 365,
     "DEVICE_COOKIE_NAME": "webotp_browser",
+    # The signed cookie that keeps a sign-in's code step (which code this browser asked for,
+    # where it goes next) until the person is signed in: no session row for a visitor.
+    "PENDING_COOKIE_NAME": "webotp_pending",
     # --- Real SMS providers (README: "Going live"). Constructor arguments beat these. ---
     # Seconds a provider backend waits to connect, and again for each read, before giving up.
     "SMS_TIMEOUT": 10,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from ..flows.pending import keep
 from .errors import error, method_not_allowed
 from .payload import InvalidRequest, read_form
 
@@ -63,6 +64,7 @@ def api_view(*methods: str) -> Callable[[View], View]:
                 response = invalid_request()
             except DisallowedHost as exc:  # DEBUG: a host that no SMS can name, such as [::1]
                 response = error("invalid_request", str(exc))
+            keep(request, response)
             return csrf.process_response(request, response)
 
         return csrf_exempt(never_cache(wrapped))

@@ -105,11 +105,14 @@ def verify(request: HttpRequest) -> HttpResponse:
     """Check ``code`` against this session's challenge; sign in exactly as ``VerifyView``."""
     data = read_fields(request, ("code",))
     step = CodeStep(request, Purpose.LOGIN)
-    challenge = step.challenge
+    length = step.code_length
+    if length is None:
+        return no_challenge()
+    form = CodeForm(data, code_length=length)
+    result = step.check(form.cleaned_data["code"] if form.is_valid() else None)
+    challenge = result.challenge
     if challenge is None:
         return no_challenge()
-    form = CodeForm(data, code_length=challenge.code_length)
-    result = step.check(form.cleaned_data["code"] if form.is_valid() else None)
     if result.refusal:
         return rate_limited(result.refusal)
     if result.verdict is None:

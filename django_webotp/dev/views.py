@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ..conf import webotp_settings
+from ..flows import pending
 from ..models import Challenge
 from ..purposes import CODE_SESSION_KEYS
 from . import inbox
@@ -91,7 +92,7 @@ def _newest_session_challenge(request: HttpRequest) -> Challenge | None:
     """The newest challenge any code page of this session waits for (sign-in or another purpose)."""
     ids = []
     for key in CODE_SESSION_KEYS:
-        state = request.session.get(key) or {}
+        state = pending.states(request).get(key) or request.session.get(key) or {}
         if state.get("phone") and state.get("challenge"):
             ids.append(state["challenge"])
     return Challenge.objects.filter(pk__in=ids).order_by("-created_at").first() if ids else None

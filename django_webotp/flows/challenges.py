@@ -9,17 +9,20 @@ a page or a JSON body.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from math import ceil
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.utils import timezone
 
 from .. import signals
 from ..abuse.clients import client_ip
 from ..abuse.refusal import Refusal
+from ..codes import check_code
 from ..conf import webotp_settings
 from ..delivery import send, tasks
 from ..delivery.compose import render_body
@@ -39,6 +42,7 @@ __all__ = [
     "resend_in",
     "shown_state",
     "start",
+    "use_up",
     "verify",
     "verify_limit",
 ]
@@ -90,11 +94,13 @@ def start(
     the last SMS sent is the one whose code works.
     """
     phone = str(phone_number)
-    refusal = defences.refused(request, phone, purpose, user=user)
+    # Asked at most once per start: the budgets and the delivery both need the answer.
+    receives = cache(partial(defences.may_receive, phone, purpose))
+    refusal = defences.refused(request, phone, purpose, user=user, receives=receives)
     if refusal is not None:
         return StartResult(refusal=refusal)
     fixed = fixed_code(phone)
-    how = _how(phone, purpose, fixed)
+    how = _how(purpose, fixed, receives)
     status = _delivery_status(how)
     challenge = _build(request, phone, purpose, fixed, status, user, action_digest, description)
     try:
@@ -109,7 +115,7 @@ def start(
     return StartResult(challenge=challenge, delivery_error=_deliver(request, challenge, how))
 
 
-def _how(phone: str, purpose: str, fixed: str | None) -> str:
+def _how(purpose: str, fixed: str | None, receives: Callable[[], bool]) -> str:
     """How the code goes out: "none" (a test number), "task" (a worker), "later" (a thread of
     its own: unknown numbers are withheld, so the answer must not wait for a send only known
     numbers get), "withheld" (a number that may not sign in by code alone: rendered, never
@@ -120,7 +126,7 @@ def _how(phone: str, purpose: str, fixed: str | None) -> str:
         return "task"
     if withholds_unknown_numbers(purpose):
         return "later"
-    return "now" if defences.may_receive(phone, purpose) else "withheld"
+    return "now" if receives() else "withheld"
 
 
 def _deliver(request: HttpRequest, challenge: Challenge, how: str) -> str | None:
@@ -221,6 +227,31 @@ def resend(request: HttpRequest, challenge: Challenge) -> StartResult:
         action_digest=challenge.action_digest,
         description=challenge.action_description,
     )
+
+
+def use_up(
+    request: HttpRequest, challenge_id: str, phone: str, purpose: str, code_length: int, code: str
+) -> Challenge | None:
+    """A right code's challenge, used up without being loaded first; None when ``code`` is not
+    simply right for it (wrong, a test number's, or its challenge closed: ``verify`` judges it).
+
+    The code is derived from what the browser's code step holds (the challenge's id, number and
+    length), so a right one is known before the database is asked; one conditional UPDATE
+    (``ChallengeQuerySet.use_up``) then consumes it and returns what signing in needs.
+    """
+    if fixed_code(phone) is not None or not check_code(
+        challenge_id, purpose, phone, code_length, code
+    ):
+        return None
+    try:
+        challenge = Challenge.objects.filter(
+            pk=challenge_id, purpose=purpose, phone_number=phone
+        ).use_up()
+    except (ValidationError, ValueError):  # not an id at all
+        return None
+    if challenge is not None:
+        signals.send_about(signals.code_verified, request, challenge)
+    return challenge
 
 
 def verify(

@@ -1,4 +1,4 @@
-"""A code step: the challenge one browser waits for, kept in its session, and judging its code.
+"""A code step: the challenge one browser waits for, kept for that browser, and judging its code.
 
 Every page or endpoint that takes a code (sign-in, the one-tap link, two-step verification, a
 phone change, a confirmation, the JSON API) goes through a ``CodeStep``: it loads the challenge
@@ -10,6 +10,8 @@ front ends only turn its answers into pages or JSON.
 from __future__ import annotations
 
 import hmac
+import uuid
+from datetime import UTC, datetime
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -19,15 +21,18 @@ from django.core.exceptions import ValidationError
 from ..abuse.refusal import Refusal
 from ..delivery import sweep
 from ..delivery.compose import sms_domain
-from ..models import Challenge, PhoneIdentity, Verdict
+from ..models import Challenge, DeliveryStatus, PhoneIdentity, Verdict
 from ..purposes import PurposeSpec, spec
-from . import challenges
+from . import challenges, pending
 from .challenges import StartResult
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
 __all__ = ["Check", "CodeStep"]
+
+#: Delivery states that no longer change while the person is on the code page.
+SETTLED = (DeliveryStatus.SENT, DeliveryStatus.SUPPRESSED, DeliveryStatus.PENDING)
 
 
 @dataclass(frozen=True)
@@ -73,9 +78,17 @@ class CodeStep:
 
     # --- the session entry -------------------------------------------------------------------
 
+    @cached_property
+    def _store(self) -> Any:
+        """Where this step's state lives: sign-in's in the pending cookie (``pending``), every
+        other purpose's in the session of the account it belongs to."""
+        if self.purpose.signs_in:
+            return pending.states(self.request)
+        return self.request.session
+
     @property
     def state(self) -> dict[str, Any]:
-        return self.request.session.get(self.purpose.session_key) or {}
+        return self._store.get(self.purpose.session_key) or {}
 
     @property
     def next_url(self) -> str:
@@ -90,14 +103,54 @@ class CodeStep:
         after this one was sent, is answered "a newer code was sent" and costs no attempt.
         """
         previous = self.state.get("challenge")
-        self.request.session[self.purpose.session_key] = {
+        self._store[self.purpose.session_key] = {
             "challenge": str(challenge.pk),
             "phone": challenge.phone,
+            "code_length": challenge.code_length,
+            # What the code page shows, so that it need not load the challenge (``shown``).
+            "seen": [
+                challenge.created_at.timestamp(),
+                challenge.expires_at.timestamp(),
+                challenge.max_attempts,
+                str(challenge.delivery_status),
+            ],
             "next": self.next_url if next_url is None else next_url,
             "notice": notice,
             "replaced": previous if previous != str(challenge.pk) else None,
         }
         self.__dict__["challenge"] = challenge
+
+    @property
+    def shown(self) -> Challenge | None:
+        """The challenge as this browser's code page shows it.
+
+        Sign-in's is rebuilt from its code step's state, with no query, when its SMS was
+        settled as the code was asked for (sent in the request, withheld, or left to a thread
+        whose outcome the page never tells): the page shows where the code went, when a new
+        one may be asked for and the form, none of which a later change alters before the code
+        is posted (``check`` loads what it needs). Any other is loaded. Never saved: its
+        attempts and closing times are not known here.
+        """
+        state = self.state
+        seen = state.get("seen")
+        if not self.purpose.signs_in or "challenge" in self.__dict__ or not isinstance(seen, list):
+            return self.challenge
+        try:
+            created, expires, max_attempts, delivery = seen
+            if DeliveryStatus(delivery) not in SETTLED:
+                return self.challenge
+            return Challenge(
+                id=uuid.UUID(state["challenge"]),
+                phone_number=state["phone"],
+                purpose=self.purpose.name,
+                code_length=int(state["code_length"]),
+                created_at=datetime.fromtimestamp(float(created), UTC),
+                expires_at=datetime.fromtimestamp(float(expires), UTC),
+                max_attempts=int(max_attempts),
+                delivery_status=delivery,
+            )
+        except (KeyError, TypeError, ValueError):
+            return self.challenge
 
     def with_challenge(self, challenge: Challenge | None) -> CodeStep:
         """This step judging ``challenge``, found some other way (a one-tap link's token)."""
@@ -105,7 +158,7 @@ class CodeStep:
         return self
 
     def forget(self) -> None:
-        self.request.session.pop(self.purpose.session_key, None)
+        self._store.pop(self.purpose.session_key, None)
         self.__dict__["challenge"] = None
 
     def take_notice(self) -> str:
@@ -113,7 +166,7 @@ class CodeStep:
         state = self.state
         notice = state.pop("notice", "")
         if notice:
-            self.request.session[self.purpose.session_key] = state
+            self._store[self.purpose.session_key] = state
         return notice
 
     @cached_property
@@ -174,14 +227,59 @@ class CodeStep:
 
     # --- checking a code -----------------------------------------------------------------------
 
+    @property
+    def code_length(self) -> int | None:
+        """The length of the code this browser waits for; None when it waits for none.
+
+        Sign-in's is read from its code step's state, so that a code page need not load the
+        challenge to build its form (``check`` finds out whether the challenge is still open).
+        """
+        length = self.state.get("code_length") if self.purpose.signs_in else None
+        if isinstance(length, int) and "challenge" not in self.__dict__:
+            return length
+        return self.challenge.code_length if self.challenge is not None else None
+
     def check(self, code: str | None) -> Check:
-        """Judge ``code`` (None: what was typed is not a code) under the verify rate limit."""
-        challenge = self.challenge
-        if challenge is None:
-            return Check(None)
-        refusal = challenges.verify_limit(self.request, challenge)
+        """Judge ``code`` (None: what was typed is not a code) under the verify rate limit.
+
+        A sign-in's right code takes the short way (``challenges.use_up``: one UPDATE, no
+        SELECT before it); every other answer is worked out from the loaded challenge.
+        """
+        state = self.state
+        quick = (
+            code is not None
+            and self.purpose.signs_in
+            and "challenge" not in self.__dict__
+            and isinstance(state.get("code_length"), int)
+            and bool(state.get("challenge") and state.get("phone"))
+        )
+        if not quick:
+            challenge = self.challenge
+            if challenge is None:
+                return Check(None)
+            refusal = challenges.verify_limit(self.request, challenge.phone, challenge.purpose)
+            if refusal is not None:
+                return Check(challenge, refusal=refusal)
+            return self._judge(challenge, code)
+        refusal = challenges.verify_limit(self.request, state["phone"], self.purpose.name)
         if refusal is not None:
-            return Check(challenge, refusal=refusal)
+            return Check(self.challenge, refusal=refusal)
+        assert code is not None
+        used = challenges.use_up(
+            self.request,
+            state["challenge"],
+            state["phone"],
+            self.purpose.name,
+            state["code_length"],
+            code,
+        )
+        if used is not None:
+            self.__dict__["challenge"] = used
+            return Check(used, verdict=Verdict.VERIFIED)
+        challenge = self.challenge
+        return Check(None) if challenge is None else self._judge(challenge, code)
+
+    def _judge(self, challenge: Challenge, code: str | None) -> Check:
         if code is None:
             return Check(challenge)
         if self.purpose.number_must_be_free and PhoneIdentity.objects.held_by_another(

@@ -9,6 +9,8 @@ then the SMS budgets. A request refused by any of them leaves the number's count
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .. import signals
@@ -49,8 +51,19 @@ def limit(
     return _count(request, phone, purpose, scope, rates, value).refusal
 
 
-def refused(request: HttpRequest, phone: str, purpose: str, *, user: Any) -> Refusal | None:
+def refused(
+    request: HttpRequest,
+    phone: str,
+    purpose: str,
+    *,
+    user: Any,
+    receives: Callable[[], bool] | None = None,
+) -> Refusal | None:
     """The defences before a code is made, in order; None when all of them let it through.
+
+    ``receives`` answers ``may_receive`` for this number and purpose (the start asks it once
+    and remembers the answer for its own delivery); asked only once the per-IP limit let the
+    request through.
 
     A request refused by any of them leaves the number's counts as they were, so refused
     requests (an attacker's) cannot lock the number out.
@@ -76,7 +89,9 @@ def refused(request: HttpRequest, phone: str, purpose: str, *, user: Any) -> Ref
     counted = _count(request, phone, purpose, "phone", webotp_settings.RATELIMIT_PHONE, key)
     if counted.refusal is not None:
         return counted.refusal
-    exceeded = _spend(request, phone, purpose, device)
+    if receives is None:
+        receives = partial(may_receive, phone, purpose)
+    exceeded = _spend(request, phone, purpose, device, receives)
     if exceeded is not None:
         counted.give_back()
         return exceeded
@@ -84,13 +99,17 @@ def refused(request: HttpRequest, phone: str, purpose: str, *, user: Any) -> Ref
 
 
 def _spend(
-    request: HttpRequest, phone: str, purpose: str, device: str | None
+    request: HttpRequest,
+    phone: str,
+    purpose: str,
+    device: str | None,
+    receives: Callable[[], bool],
 ) -> budgets.BudgetExceeded | None:
     """The one place budgets are spent. A test number is sent nothing and spends nothing; a
     withheld code (an unknown number while sign-up is off) spends no shared budget."""
     if fixed_code(phone) is not None:
         return None
-    sends = may_receive(phone, purpose)
+    sends = receives()
     exceeded = budgets.spend(
         phone, purpose=purpose, ip=client_ip(request), device=device, sends=sends
     )
@@ -130,12 +149,6 @@ def may_receive(phone: str, purpose: str) -> bool:
     return PhoneIdentity.objects.sign_in_code_goes_to(phone)
 
 
-def verify_limit(request: HttpRequest, challenge: Challenge) -> Refusal | None:
+def verify_limit(request: HttpRequest, phone: str, purpose: str) -> Refusal | None:
     """Count one code submission from this client; the refusal when there were too many."""
-    return limit(
-        request,
-        challenge.phone,
-        challenge.purpose,
-        "verify",
-        webotp_settings.RATELIMIT_VERIFY_IP,
-    )
+    return limit(request, phone, purpose, "verify", webotp_settings.RATELIMIT_VERIFY_IP)

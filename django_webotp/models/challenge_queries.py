@@ -3,12 +3,14 @@ manager that replaces a number's open challenge with a new one."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, models, router, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Now
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from . import locks
@@ -17,13 +19,32 @@ from .choices import DeliveryStatus, Purpose, Status
 if TYPE_CHECKING:
     from .challenge import Challenge
 
-__all__ = ["ChallengeManager", "ChallengeQuerySet", "open_q"]
+__all__ = ["ChallengeManager", "ChallengeQuerySet", "open_q", "returns_updated_rows"]
 
 
 def open_q() -> Q:
     """Neither used nor replaced: the condition of the one open challenge per number and
     purpose."""
     return Q(consumed_at__isnull=True, invalidated_at__isnull=True)
+
+
+def returns_updated_rows(connection: Any) -> bool:
+    """Whether an UPDATE can return the rows it changed: PostgreSQL, and SQLite from 3.35."""
+    if connection.vendor == "postgresql":
+        return True
+    if connection.vendor == "sqlite":
+        return bool(connection.Database.sqlite_version_info >= (3, 35))
+    return False
+
+
+def _from_db(connection: Any, field: models.Field, value: Any) -> Any:
+    """A column's raw value as the ORM would load it (the backend's and the field's converters)."""
+    column = field.get_col(field.model._meta.db_table)
+    for converter in connection.ops.get_db_converters(column) + column.get_db_converters(
+        connection
+    ):
+        value = converter(value, column, connection)
+    return value
 
 
 class ChallengeQuerySet(models.QuerySet["Challenge"]):
@@ -52,6 +73,37 @@ class ChallengeQuerySet(models.QuerySet["Challenge"]):
     def queued(self) -> ChallengeQuerySet:
         """Waiting for a task worker to take the send."""
         return self.filter(delivery_status=DeliveryStatus.QUEUED)
+
+    def use_up(self) -> Challenge | None:
+        """Use up the one challenge this queryset names, counting the attempt, in one statement.
+
+        For a code already known to be right: ``UPDATE … SET attempts = attempts + 1,
+        consumed_at = now WHERE <open, unexpired by the database's clock, not locked> RETURNING
+        …``, with no SELECT before it. The row count decides, as in ``Challenge.verify``: of
+        concurrent uses exactly one gets the row. None when no such challenge is open (used,
+        replaced, expired, locked, never this browser's), or when the database cannot return the
+        rows an UPDATE changed (``Challenge.verify`` then judges it the long way).
+        """
+        using = router.db_for_write(self.model)
+        connection = connections[using]
+        if not returns_updated_rows(connection):
+            return None
+        judged = self.filter(
+            open_q(), expires_at__gt=Now(), attempts__lt=F("max_attempts")
+        ).exclude(delivery_status=DeliveryStatus.FAILED)  # as ``Challenge._closed`` reads
+        query = judged.query.chain(UpdateQuery)
+        query.add_update_values({"attempts": F("attempts") + 1, "consumed_at": timezone.now()})
+        sql, params = query.get_compiler(using).as_sql()
+        fields = self.model._meta.concrete_fields
+        quote = connection.ops.quote_name
+        returning = ", ".join(quote(field.column) for field in fields)
+        with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
+            cursor.execute(f"{sql} RETURNING {returning}", params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = [_from_db(connection, f, value) for f, value in zip(fields, row, strict=True)]
+        return self.model.from_db(using, [field.attname for field in fields], values)
 
     def pending(self) -> ChallengeQuerySet:
         """Could still be verified right now (by the database's clock, as ``verify`` judges)."""
@@ -97,13 +149,28 @@ class ChallengeManager(models.Manager.from_queryset(ChallengeQuerySet)):  # type
     def replace_open(self, challenge: Challenge) -> Challenge:
         """Save the new ``challenge``, closing any other open one of its number and purpose.
 
-        Both happen in one transaction that no other start for this number and purpose can
-        enter (``locks.replacing``), and that commits before any SMS goes out: every SMS then
-        has its row, even if the process dies during the send. A partial unique index allows
-        one open challenge per (number, purpose); should an insert still lose a race (a caller's
-        own transaction holding an earlier one uncommitted), it gets a savepoint and is retried.
+        INSERT first: most starts find no open challenge of their number and purpose, and the
+        partial unique index (one open challenge per number and purpose) lets exactly those
+        through with one statement, committed before any SMS goes out. Only an INSERT that meets
+        an open challenge takes the slow path (``_replace``).
         """
         using = router.db_for_write(self.model)
+        # In autocommit the INSERT is its own transaction; inside a caller's transaction a
+        # savepoint keeps a conflict from breaking it.
+        inside = connections[using].in_atomic_block
+        try:
+            with transaction.atomic(using=using) if inside else nullcontext():
+                challenge.save(force_insert=True, using=using)
+        except IntegrityError:
+            return self._replace(challenge, using)
+        return challenge
+
+    def _replace(self, challenge: Challenge, using: str) -> Challenge:
+        """Close the open challenge and insert the new one, in one transaction that no other
+        start for this number and purpose can enter (``locks.replacing``): a start that would
+        replace a challenge whose SMS is being sent waits for that send (its row lock). Should
+        the insert still lose a race (a caller's own transaction holding an earlier one
+        uncommitted), it gets a savepoint and is retried."""
         with locks.replacing(challenge.phone, challenge.purpose, using):
             for attempt in range(3):
                 self.filter(

@@ -149,11 +149,14 @@ class CodeStepView(View):
 
     def check(self) -> HttpResponse | None:
         """Judge the posted code; ``on_verified``'s answer when it is right."""
-        challenge = self.step.challenge
+        length = self.step.code_length
+        if length is None:
+            return self.no_challenge(lost_message(self.purpose))
+        form = CodeForm(self.request.POST, prefix=self.field_prefix, code_length=length)
+        result = self.step.check(form.cleaned_data["code"] if form.is_valid() else None)
+        challenge = result.challenge
         if challenge is None:
             return self.no_challenge(lost_message(self.purpose))
-        form = self.code_form(challenge, self.request.POST)
-        result = self.step.check(form.cleaned_data["code"] if form.is_valid() else None)
         if result.refusal:
             return rate_limited(self.request, result.refusal)
         if result.verdict is None:

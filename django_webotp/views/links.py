@@ -35,6 +35,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from ..abuse.devices import remember_browser
 from ..delivery import links
 from ..flows.code_step import CodeStep
+from ..flows.pending import keeps_pending
 from ..flows.signin import SessionUnavailable, sign_in
 from ..forms import CodeForm
 from ..models import Challenge, Purpose, Status, Verdict
@@ -107,7 +108,9 @@ class LinkView(View):
         return HttpResponseRedirect(reverse("webotp:link_confirm"))
 
 
-@method_decorator([referrer_policy("same-origin"), never_cache, csrf_protect], name="dispatch")
+@method_decorator(
+    [referrer_policy("same-origin"), never_cache, csrf_protect, keeps_pending], name="dispatch"
+)
 @method_decorator(sensitive_post_parameters("code"), name="post")
 class LinkConfirmView(View):
     """GET shows the confirmation form; POST judges the code and signs this browser in."""

@@ -1,7 +1,8 @@
 """Phone entry -> code entry -> signed in.
 
-The session remembers which challenge this browser started (its random id), so a code only
-works in the browser that asked for it. Every refusal is a 4xx with a sentence a person can act on.
+The browser's pending cookie (``flows.pending``) remembers which challenge it started (its
+random id), so a code only works in the browser that asked for it. Every refusal is a 4xx with a
+sentence a person can act on.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from ..abuse.devices import remember_browser
+from ..conf import webotp_settings
 from ..delivery import links
 from ..flows.code_step import CodeStep
+from ..flows.pending import keeps_pending
 from ..flows.signin import SessionUnavailable, sign_in
 from ..forms import CodeForm, PhoneForm
 from ..models import Challenge, Purpose
@@ -30,7 +33,7 @@ from .base import CodeStepView, not_sent
 __all__ = ["LoginView", "ResendView", "StatusView", "VerifyView"]
 
 
-@method_decorator([never_cache, csrf_protect], name="dispatch")
+@method_decorator([never_cache, csrf_protect, keeps_pending], name="dispatch")
 @method_decorator(sensitive_post_parameters("phone_number"), name="post")
 class LoginView(View):
     """Ask for a phone number and send it a code."""
@@ -65,7 +68,7 @@ def login_page(request: HttpRequest, form: PhoneForm, alert: str, status: int) -
     return render(request, "django_webotp/login.html", context, status=status)
 
 
-@method_decorator([never_cache, csrf_protect], name="dispatch")
+@method_decorator([never_cache, csrf_protect, keeps_pending], name="dispatch")
 class VerifyView(CodeStepView):
     """Take the code (typed, or filled in by Web OTP) and sign the person in."""
 
@@ -74,9 +77,11 @@ class VerifyView(CodeStepView):
     url_name = "webotp:verify"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        if self.step.challenge is None:
+        # The QR code is shown only while the challenge is pending: that needs the row.
+        challenge = self.step.challenge if webotp_settings.LINK_QR else self.step.shown
+        if challenge is None:
             return HttpResponseRedirect(reverse("webotp:login"))
-        return self.render_page(self.step.challenge)
+        return self.render_page(challenge)
 
     def post(self, request: HttpRequest) -> HttpResponse | None:
         return self.check()  # resending has its own address
@@ -107,7 +112,7 @@ class VerifyView(CodeStepView):
         }
 
 
-@method_decorator([never_cache, csrf_protect], name="dispatch")
+@method_decorator([never_cache, csrf_protect, keeps_pending], name="dispatch")
 class ResendView(VerifyView):
     """Send a new code to the same number; the previous code stops working."""
 

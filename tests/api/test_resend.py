@@ -9,6 +9,7 @@ from django_webotp import signals, sms
 from django_webotp.models import Challenge, DeliveryStatus
 from django_webotp.testing import last_code
 from tests.support.api import PHONE
+from tests.support.signin import pending_state
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def test_after_the_cooldown_a_new_code_replaces_the_old_one(api):
     new_code = last_code(PHONE)
     old.refresh_from_db()
     assert old.invalidated_at is not None
-    assert api.client.session["webotp"]["challenge"] != str(old.pk)
+    assert pending_state(api.client)["challenge"] != str(old.pk)
     if old_code != new_code:  # the old code is told apart, and costs no attempt
         assert api.verify(old_code).json()["error"] == "superseded"
     assert api.verify(new_code).json() == {"status": "verified", "redirect": "/account/"}

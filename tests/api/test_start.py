@@ -6,6 +6,7 @@ from django_webotp import sms
 from django_webotp.models import Challenge, DeliveryStatus, PhoneIdentity
 from django_webotp.testing import last_code
 from tests.support.api import PHONE
+from tests.support.signin import pending_state
 from tests.support.users import make_user
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def test_start_sends_a_code_and_answers_202(api):
     assert last_code(PHONE)
     challenge = Challenge.objects.get()
     assert challenge.delivery_status == DeliveryStatus.SENT
-    assert api.client.session["webotp"]["challenge"] == str(challenge.pk)
+    assert pending_state(api.client)["challenge"] == str(challenge.pk)
 
 
 def test_form_fields_work_as_well_as_json(api):
@@ -158,4 +159,4 @@ def test_a_new_start_replaces_the_previous_challenge(api):
     api.start()
     first.refresh_from_db()
     assert first.invalidated_at is not None
-    assert api.client.session["webotp"]["challenge"] != str(first.pk)
+    assert pending_state(api.client)["challenge"] != str(first.pk)

@@ -44,7 +44,6 @@ class Witness(BaseSmsBackend):
 
 
 def test_the_challenge_is_recorded_before_its_sms_goes_out_and_its_outcome_after(client, settings):
-    client.post(LOGIN, {"phone_number": PHONE})
     settings.WEBOTP_SMS_BACKEND = f"{__name__}.Witness"
     Witness.events = []
 
@@ -55,8 +54,13 @@ def test_the_challenge_is_recorded_before_its_sms_goes_out_and_its_outcome_after
 
     with connection.execute_wrapper(note):
         client.post(LOGIN, {"phone_number": PHONE})
-    # Close the older code and insert the new one, claim it, send, record how the send went.
-    assert Witness.events == ["UPDATE", "INSERT", "UPDATE", "SMS", "UPDATE"]
+    # No open code yet: insert, claim, send, record how the send went.
+    assert Witness.events == ["INSERT", "UPDATE", "SMS", "UPDATE"]
+    Witness.events = []
+    with connection.execute_wrapper(note):
+        client.post(LOGIN, {"phone_number": PHONE})
+    # The INSERT meets the open code: close it and insert again, then claim, send, record.
+    assert Witness.events == ["INSERT", "UPDATE", "INSERT", "UPDATE", "SMS", "UPDATE"]
     newest = Challenge.objects.latest("created_at")
     assert newest.delivery_status == DeliveryStatus.SENT
     assert newest.provider_message_id == sms.outbox[-1].provider_message_id
@@ -148,7 +152,7 @@ def test_a_lost_insert_race_is_retried_then_given_up(monkeypatch):
     monkeypatch.setattr(Challenge, "save", always_taken)
     with pytest.raises(IntegrityError):
         Challenge.objects.replace_open(challenge)
-    assert len(tries) == 3
+    assert len(tries) == 4  # the first INSERT, then three in the replacing transaction
 
 
 def test_a_code_page_whose_challenge_was_purged_starts_over(client):

@@ -13,7 +13,7 @@ from django_webotp import sms
 from django_webotp.models import Challenge, DeliveryStatus, PhoneIdentity
 from django_webotp.testing import last_code
 from tests.support.codes import wrong_code
-from tests.support.signin import start
+from tests.support.signin import set_pending_state, start
 from tests.support.users import make_user
 
 pytestmark = pytest.mark.django_db
@@ -118,9 +118,7 @@ def test_code_is_single_use(client):
     client.post(VERIFY, {"code": code})
     challenge_id = Challenge.objects.get().pk
     other = client.__class__()
-    session = other.session
-    session["webotp"] = {"challenge": str(challenge_id), "phone": PHONE, "next": ""}
-    session.save()
+    set_pending_state(other, {"challenge": str(challenge_id), "phone": PHONE, "next": ""})
     response = other.post(VERIFY, {"code": code})
     assert response.status_code == 400
     assert "already been used" in response.content.decode()
