@@ -40,16 +40,25 @@ def server_wait(client) -> int:
     return int(response["Retry-After"]) if response.status_code == 429 else 0
 
 
-def sign_in_started(client, seconds_ago: float = 0) -> Challenge:
-    client.post(reverse("webotp:login"), {"phone_number": PHONE})
-    challenge = Challenge.objects.get()
-    Challenge.objects.update(created_at=timezone.now() - timedelta(seconds=seconds_ago))
-    return challenge
+@pytest.fixture
+def sign_in_started(client, monkeypatch):
+    """Ask for a code ``seconds_ago``: the clock is moved back for the start, then let go."""
+
+    def started(seconds_ago: float = 0) -> Challenge:
+        then = timezone.now() - timedelta(seconds=seconds_ago)
+        with monkeypatch.context() as moved:
+            moved.setattr(timezone, "now", lambda: then)
+            client.post(reverse("webotp:login"), {"phone_number": PHONE})
+        return Challenge.objects.get()
+
+    return started
 
 
 @pytest.mark.parametrize("seconds_ago", [0, 0.5, 12.3, 29.9])
-def test_during_the_cooldown_page_api_and_server_give_the_same_wait(client, seconds_ago):
-    sign_in_started(client, seconds_ago)
+def test_during_the_cooldown_page_api_and_server_give_the_same_wait(
+    client, sign_in_started, seconds_ago
+):
+    sign_in_started(seconds_ago)
     waits = {page_wait(client), api_wait(client)}
     assert len(waits) == 1
     (wait,) = waits
@@ -57,15 +66,15 @@ def test_during_the_cooldown_page_api_and_server_give_the_same_wait(client, seco
     assert server_wait(client) in (wait, wait - 1)  # the clock moved on between the two reads
 
 
-def test_after_the_cooldown_all_three_say_now(client):
-    sign_in_started(client, seconds_ago=31)
+def test_after_the_cooldown_all_three_say_now(client, sign_in_started):
+    sign_in_started(seconds_ago=31)
     assert (page_wait(client), api_wait(client)) == (0, 0)
     assert server_wait(client) == 0
     assert len(sms.outbox) == 2
 
 
-def test_after_a_failed_send_all_three_say_now(client, settings):
-    sign_in_started(client, seconds_ago=31)
+def test_after_a_failed_send_all_three_say_now(client, settings, sign_in_started):
+    sign_in_started(seconds_ago=31)
     settings.WEBOTP_SMS_BACKEND = FAILING
     assert client.post(reverse("webotp:resend")).status_code == 424
     assert Challenge.objects.filter(delivery_status=DeliveryStatus.FAILED).count() == 1

@@ -155,10 +155,14 @@ def test_a_lost_insert_race_is_retried_then_given_up(monkeypatch):
     assert len(tries) == 4  # the first INSERT, then three in the replacing transaction
 
 
-def test_a_code_page_whose_challenge_was_purged_starts_over(client):
+def test_a_code_posted_for_a_purged_challenge_starts_over(client):
     client.post(LOGIN, {"phone_number": PHONE})
+    code = last_code(PHONE)
     Challenge.objects.all().delete()
-    assert client.get(reverse("webotp:verify"))["Location"] == LOGIN
+    response = client.post(reverse("webotp:verify"), {"code": code})
+    assert response.status_code == 400
+    assert "Enter your phone number again" in response.content.decode()
+    assert 'name="phone_number"' in response.content.decode()
 
 
 # --- enumeration ------------------------------------------------------------------------------
