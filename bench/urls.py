@@ -1,11 +1,7 @@
 from django.urls import path
 
+from bench.targets.common import account
 from example_project.urls import urlpatterns as example_urlpatterns
 
-from . import baseline
-
-urlpatterns = [
-    *example_urlpatterns,
-    path("bare/", baseline.start, name="bare-start"),
-    path("bare/verify/", baseline.verify, name="bare-verify"),
-]
+# The signed-in page every target shares, in front of the example's own.
+urlpatterns = [path("account/", account, name="account"), *example_urlpatterns]
