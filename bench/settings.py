@@ -48,6 +48,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 WEBOTP_DELIVERY = os.environ.get("BENCH_DELIVERY", "sync")
 WEBOTP_SMS_BACKEND = "bench.sms.SmsBackend"
+WEBOTP_DEV_SIMULATOR = False  # development only (check webotp.E031)
 WEBOTP_DOMAIN = "127.0.0.1"
 if os.environ.get("BENCH_LIMITS", "on") == "off":
     RATELIMIT_ENABLE = False
