@@ -1,4 +1,4 @@
-"""An SMS backend for the benchmark: each message goes to Redis, where the load generator reads it.
+"""django-webotp's SMS backend for the benchmark: each message goes to the Redis inbox.
 
 BENCH_SMS_DELAY (seconds) makes every send take that long, like a slow provider's API call.
 """
@@ -9,24 +9,8 @@ import os
 import time
 import uuid
 
-import redis
-from django.conf import settings
-
+from bench.targets.common import inbox, sms_key
 from django_webotp.sms.backends.base import BaseSmsBackend
-
-_client: redis.Redis | None = None
-
-
-def inbox() -> redis.Redis:
-    """One connection pool per process, made after gunicorn forks."""
-    global _client
-    if _client is None:
-        _client = redis.Redis.from_url(settings.BENCH_REDIS_URL)
-    return _client
-
-
-def key(phone: str) -> str:
-    return f"bench:sms:{phone}"
 
 
 class SmsBackend(BaseSmsBackend):
@@ -38,5 +22,5 @@ class SmsBackend(BaseSmsBackend):
             time.sleep(delay)
         for message in messages:
             self._stamp(message, f"bench-{uuid.uuid4().hex}")
-            inbox().set(key(message.to), message.body, ex=600)
+            inbox().set(sms_key(message.to), message.body, ex=600)
         return len(messages)
