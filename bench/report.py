@@ -122,13 +122,11 @@ def goals(tot, rate, slow_p99: float) -> list[tuple[str, bool]]:
     ]
 
 
-def render(machine: dict[str, str], command: str, counts, load, slow, delivered) -> str:
-    tot, rate = totals(counts), rates(load)
+def step_table(counts) -> list[str]:
+    """The deterministic part: bytecodes and SQL per step of every target."""
+    tot = totals(counts)
     bare = tot["bare"]["bytecodes"]
-    lines = [f"# Benchmark results, {machine['date']}", ""]
-    lines += [f"- {key}: {value}" for key, value in machine.items() if key != "date"]
-    lines += [f"- command: `{command}`", ""]
-    lines += [
+    lines = [
         "## Per step (test client, database sessions, returning user, after a warm-up)",
         "",
         "Python bytecodes inside `BaseHandler.get_response` / SQL statements (BEGIN, COMMIT"
@@ -149,6 +147,15 @@ def render(machine: dict[str, str], command: str, counts, load, slow, delivered)
             f"{t['bytecodes'] / bare:.2f} | {t['sql']} | {t['spread']:.2%} |"
         )
     lines += ["", "`rerun`: how far a second counted sign-in's bytecode total differs.", ""]
+    return lines
+
+
+def render(machine: dict[str, str], command: str, counts, load, slow, delivered) -> str:
+    tot, rate = totals(counts), rates(load)
+    lines = [f"# Benchmark results, {machine['date']}", ""]
+    lines += [f"- {key}: {value}" for key, value in machine.items() if key != "date"]
+    lines += [f"- command: `{command}`", ""]
+    lines += step_table(counts)
     lines += [
         "## Throughput (gunicorn, 2 sync workers; rounds interleaved)",
         "",

@@ -36,7 +36,7 @@ import psycopg  # noqa: E402
 import redis  # noqa: E402
 
 from bench.load import project_env, throughput  # noqa: E402
-from bench.report import render  # noqa: E402
+from bench.report import render, step_table  # noqa: E402
 from bench.seed import phone  # noqa: E402
 from bench.slow import slow_provider  # noqa: E402
 from bench.targets import PROJECTS, TARGETS  # noqa: E402
@@ -90,6 +90,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--async-starts", type=int, default=200, help="starts, task delivery")
     parser.add_argument("--sync-starts", type=int, default=8, help="starts, sync delivery")
     parser.add_argument("--show-sql", action="store_true", help="print each step's SQL")
+    parser.add_argument(
+        "--counts-only", action="store_true", help="only bytecodes and SQL per step (a minute)"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.rounds, args.per_round, args.async_starts, args.sync_starts = 2, 2, 40, 4
@@ -118,6 +121,9 @@ def main(argv: list[str] | None = None) -> None:
                 for sql in figures["sql"]:
                     print(f"  {target.name} {step}: {sql[:160]}")
     print("counted bytecodes and SQL per step", flush=True)
+    if args.counts_only:
+        print("\n".join(step_table(counts)))
+        return
 
     clients = [phone(n) for n in range(args.clients)]
     load = throughput(clients, args.rounds, args.per_round, inbox)
