@@ -15,6 +15,7 @@ from django.utils.module_loading import import_string
 
 from .conf import webotp_settings
 from .models import Challenge, PhoneIdentity
+from .models.prepared import Prepared, compiled_rows
 from .purposes import PURPOSES
 
 __all__ = ["PhoneOTPBackend", "create_user"]
@@ -55,20 +56,28 @@ def user_for_phone(phone_number: str):
     ``PhoneIdentityQuerySet.may_sign_in``): such a number never signs in alone and never signs
     up a second account either. A number nobody has signs up a new account if WEBOTP_SIGNUP.
     """
-    try:  # get(), not first(): the number is unique, so no ORDER BY on the sign-in path
-        identity = (
-            PhoneIdentity.objects.may_sign_in()
-            .select_related("user")
-            .get(phone_number=phone_number)
-        )
-    except PhoneIdentity.DoesNotExist:
-        if (
-            webotp_settings.SIGNUP
-            and not PhoneIdentity.objects.filter(phone_number=phone_number).exists()
-        ):
-            return signup(phone_number)
-        return None
-    return identity.user
+    user = _SIGNS_IN_AS.first(get_user_model(), phone=str(phone_number))
+    if user is not None:
+        return user
+    if (
+        webotp_settings.SIGNUP
+        and not PhoneIdentity.objects.filter(phone_number=phone_number).exists()
+    ):
+        return signup(phone_number)
+    return None
+
+
+# The user a sign-in code to a number signs in, asked on every sign-in (``models.prepared``).
+_SIGNS_IN_AS = Prepared(
+    lambda model, using, phone: compiled_rows(
+        model._default_manager.filter(
+            pk__in=PhoneIdentity.objects.may_sign_in().filter(phone_number=phone).values("user_id")
+        ),
+        using,
+    ),
+    fields={"phone": PhoneIdentity._meta.get_field("phone_number")},
+    stand_ins={"phone": "+12025550123"},
+)
 
 
 def signup(phone_number: str):

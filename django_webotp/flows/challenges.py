@@ -244,9 +244,7 @@ def use_up(
     ):
         return None
     try:
-        challenge = Challenge.objects.filter(
-            pk=challenge_id, purpose=purpose, phone_number=phone
-        ).use_up()
+        challenge = Challenge.objects.use_up(challenge_id, purpose, phone)
     except (ValidationError, ValueError):  # not an id at all
         return None
     if challenge is not None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hmac
 import uuid
-from datetime import UTC, datetime
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 

@@ -3,18 +3,19 @@ manager that replaces a number's open challenge with a new one."""
 
 from __future__ import annotations
 
+import uuid
 from contextlib import nullcontext
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Now
-from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from . import locks
 from .choices import DeliveryStatus, Purpose, Status
+from .prepared import Prepared, compiled_update, instance_from_row
 
 if TYPE_CHECKING:
     from .challenge import Challenge
@@ -35,16 +36,6 @@ def returns_updated_rows(connection: Any) -> bool:
     if connection.vendor == "sqlite":
         return bool(connection.Database.sqlite_version_info >= (3, 35))
     return False
-
-
-def _from_db(connection: Any, field: models.Field, value: Any) -> Any:
-    """A column's raw value as the ORM would load it (the backend's and the field's converters)."""
-    column = field.get_col(field.model._meta.db_table)
-    for converter in connection.ops.get_db_converters(column) + column.get_db_converters(
-        connection
-    ):
-        value = converter(value, column, connection)
-    return value
 
 
 class ChallengeQuerySet(models.QuerySet["Challenge"]):
@@ -73,37 +64,6 @@ class ChallengeQuerySet(models.QuerySet["Challenge"]):
     def queued(self) -> ChallengeQuerySet:
         """Waiting for a task worker to take the send."""
         return self.filter(delivery_status=DeliveryStatus.QUEUED)
-
-    def use_up(self) -> Challenge | None:
-        """Use up the one challenge this queryset names, counting the attempt, in one statement.
-
-        For a code already known to be right: ``UPDATE … SET attempts = attempts + 1,
-        consumed_at = now WHERE <open, unexpired by the database's clock, not locked> RETURNING
-        …``, with no SELECT before it. The row count decides, as in ``Challenge.verify``: of
-        concurrent uses exactly one gets the row. None when no such challenge is open (used,
-        replaced, expired, locked, never this browser's), or when the database cannot return the
-        rows an UPDATE changed (``Challenge.verify`` then judges it the long way).
-        """
-        using = router.db_for_write(self.model)
-        connection = connections[using]
-        if not returns_updated_rows(connection):
-            return None
-        judged = self.filter(
-            open_q(), expires_at__gt=Now(), attempts__lt=F("max_attempts")
-        ).exclude(delivery_status=DeliveryStatus.FAILED)  # as ``Challenge._closed`` reads
-        query = judged.query.chain(UpdateQuery)
-        query.add_update_values({"attempts": F("attempts") + 1, "consumed_at": timezone.now()})
-        sql, params = query.get_compiler(using).as_sql()
-        fields = self.model._meta.concrete_fields
-        quote = connection.ops.quote_name
-        returning = ", ".join(quote(field.column) for field in fields)
-        with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
-            cursor.execute(f"{sql} RETURNING {returning}", params)
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        values = [_from_db(connection, f, value) for f, value in zip(fields, row, strict=True)]
-        return self.model.from_db(using, [field.attname for field in fields], values)
 
     def pending(self) -> ChallengeQuerySet:
         """Could still be verified right now (by the database's clock, as ``verify`` judges)."""
@@ -185,11 +145,64 @@ class ChallengeManager(models.Manager.from_queryset(ChallengeQuerySet)):  # type
                         raise
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def use_up(self, pk: Any, purpose: str, phone: str) -> Challenge | None:
+        """Use up the open challenge ``pk`` of ``purpose`` and ``phone``, counting the attempt.
+
+        For a code already known to be right: ``UPDATE … SET attempts = attempts + 1,
+        consumed_at = now WHERE <open, unexpired by the database's clock, not locked> RETURNING
+        …``, with no SELECT before it. The row count decides, as in ``Challenge.verify``: of
+        concurrent uses exactly one gets the row. None when no such challenge is open (used,
+        replaced, expired, locked, never this browser's), or when the database cannot return the
+        rows an UPDATE changed (``Challenge.verify`` then judges it the long way).
+        """
+        using = router.db_for_write(self.model)
+        connection = connections[using]
+        if not returns_updated_rows(connection):
+            return None
+        values = {"pk": pk, "purpose": purpose, "phone": phone, "now": timezone.now()}
+        row = _USE_UP.execute(self.model, lambda cursor: cursor.fetchone(), True, **values)
+        return None if row is None else instance_from_row(self.model, using, row)
+
     def claim(self, challenge: Challenge) -> bool:
         """Whether ``challenge`` is still the open one, not sent yet; run first in
         ``locks.sending``, this UPDATE also locks its row until the outcome is recorded."""
-        return bool(
-            self.filter(open_q(), pk=challenge.pk, delivery_status=DeliveryStatus.PENDING).update(
-                delivery_status=DeliveryStatus.PENDING
-            )
-        )
+        return bool(_CLAIM.update(self.model, pk=challenge.pk))
+
+
+def _use_up_sql(model: Any, using: str, pk: Any, purpose: str, phone: str, now: Any) -> Any:
+    judged = model.objects.filter(
+        open_q(),
+        pk=pk,
+        purpose=purpose,
+        phone_number=phone,
+        expires_at__gt=Now(),
+        attempts__lt=F("max_attempts"),
+    ).exclude(delivery_status=DeliveryStatus.FAILED)  # as ``Challenge._closed`` reads
+    sql, params = compiled_update(judged, using, attempts=F("attempts") + 1, consumed_at=now)
+    quote = connections[using].ops.quote_name
+    returning = ", ".join(quote(field.column) for field in model._meta.concrete_fields)
+    return f"{sql} RETURNING {returning}", params
+
+
+# ``use_up``'s UPDATE, run for every right code (``prepared``).
+_USE_UP = Prepared(
+    _use_up_sql,
+    fields={"pk": "pk", "purpose": "purpose", "phone": "phone_number", "now": "consumed_at"},
+    stand_ins={
+        "pk": uuid.UUID(int=1),
+        "purpose": "stand-in",
+        "phone": "+12025550123",
+        "now": datetime(2000, 1, 1, tzinfo=UTC),
+    },
+)
+
+# ``claim``'s UPDATE, run once for every code sent (``prepared``).
+_CLAIM = Prepared(
+    lambda model, using, pk: compiled_update(
+        model.objects.filter(open_q(), pk=pk, delivery_status=DeliveryStatus.PENDING),
+        using,
+        delivery_status=DeliveryStatus.PENDING,
+    ),
+    fields={"pk": "pk"},
+    stand_ins={"pk": uuid.UUID(int=1)},
+)

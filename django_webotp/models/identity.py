@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..conf import webotp_settings
 from .fields import NumberField
+from .prepared import Prepared, compiled_exists
 
 __all__ = ["PhoneIdentity", "PhoneIdentityQuerySet"]
 
@@ -45,10 +46,10 @@ class PhoneIdentityQuerySet(models.QuerySet["PhoneIdentity"]):
         WEBOTP_SIGNUP is on. A number that is only a second factor is treated as a number no
         account has while sign-up is off: no SMS, and the same page.
         """
-        mine = self.filter(phone_number=str(phone_number))
-        if mine.may_sign_in().exists():
+        phone = str(phone_number)
+        if _SIGNS_IN.exists(self.model, phone=phone):
             return True
-        return bool(webotp_settings.SIGNUP) and not mine.exists()
+        return bool(webotp_settings.SIGNUP) and not _KNOWN.exists(self.model, phone=phone)
 
 
 def _staff_flags() -> tuple[str, ...]:
@@ -96,3 +97,20 @@ class PhoneIdentity(models.Model):
 
     def __str__(self) -> str:
         return str(self.phone_number)
+
+
+# ``sign_in_code_goes_to``'s two questions, asked on every sign-in start (``prepared``).
+_PHONE = {"phone": "phone_number"}
+_STAND_IN = {"phone": "+12025550123"}
+_SIGNS_IN = Prepared(
+    lambda model, using, phone: compiled_exists(
+        model.objects.may_sign_in().filter(phone_number=phone), using
+    ),
+    fields=_PHONE,
+    stand_ins=_STAND_IN,
+)
+_KNOWN = Prepared(
+    lambda model, using, phone: compiled_exists(model.objects.filter(phone_number=phone), using),
+    fields=_PHONE,
+    stand_ins=_STAND_IN,
+)

@@ -43,23 +43,22 @@ def test_a_right_code_reads_no_challenge_before_using_it(client):
 
 def test_the_same_right_code_is_used_once():
     challenge = Challenge.objects.issue(PHONE, ttl=300, max_attempts=5, code_length=6)
-    named = Challenge.objects.filter(pk=challenge.pk)
-    first = named.use_up()
+    first = Challenge.objects.use_up(challenge.pk, "login", PHONE)
     assert first is not None and first.pk == challenge.pk and first.consumed_at is not None
     assert str(first.phone_number) == PHONE and first.attempts == 1
-    assert named.use_up() is None
+    assert Challenge.objects.use_up(challenge.pk, "login", PHONE) is None
     assert Challenge.objects.get().attempts == 1
 
 
 def test_an_expired_locked_or_replaced_challenge_is_not_used_up():
     expired = Challenge.objects.issue(PHONE, ttl=300, max_attempts=5, code_length=6)
     Challenge.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(1))
-    assert Challenge.objects.filter(pk=expired.pk).use_up() is None
+    assert Challenge.objects.use_up(expired.pk, "login", PHONE) is None
     locked = Challenge.objects.issue(PHONE, ttl=300, max_attempts=5, code_length=6)
     Challenge.objects.filter(pk=locked.pk).update(attempts=5)
-    assert Challenge.objects.filter(pk=locked.pk).use_up() is None
+    assert Challenge.objects.use_up(locked.pk, "login", PHONE) is None
     assert Challenge.objects.get(pk=expired.pk).invalidated_at is not None  # replaced by locked
-    assert Challenge.objects.filter(pk=expired.pk).use_up() is None
+    assert Challenge.objects.use_up(expired.pk, "login", PHONE) is None
     assert not Challenge.objects.filter(consumed_at__isnull=False).exists()
 
 
@@ -80,3 +79,11 @@ def test_a_used_code_typed_again_reads_as_used(client):
     response = again.post(VERIFY, {"code": last_code(PHONE)})
     assert response.status_code == 400
     assert "already been used" in response.content.decode()
+
+
+def test_only_the_challenge_of_that_purpose_and_number_is_used_up():
+    challenge = Challenge.objects.issue(PHONE, ttl=300, max_attempts=5, code_length=6)
+    assert Challenge.objects.use_up(challenge.pk, "two_factor", PHONE) is None
+    assert Challenge.objects.use_up(challenge.pk, "login", "+447911654321") is None
+    assert Challenge.objects.get().attempts == 0
+    assert Challenge.objects.use_up(challenge.pk, "login", PHONE) is not None
