@@ -31,6 +31,7 @@ counted: the first step that can refuse does (fail closed, "unavailable") unless
 from __future__ import annotations
 
 import contextlib
+import importlib
 import re
 import threading
 from collections.abc import Sequence
@@ -48,7 +49,7 @@ from . import outage
 from .windows import Window
 
 try:
-    import redis
+    redis: Any = importlib.import_module("redis")
 except ImportError:  # pragma: no cover - the optional [redis] extra; only RedisCache needs it
     redis = None
 

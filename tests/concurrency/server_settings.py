@@ -2,11 +2,10 @@
 
 The test database, Redis as the shared cache, and no rate limits or SMS budgets unless a proof
 asks for one (WEBOTP_PROOF_RATELIMIT_PHONE, WEBOTP_PROOF_SMS_BUDGET_GLOBAL). Sessions are signed
-cookies: every request of a burst then
-carries the sign-in request itself, whatever moment the winner's login() rotates the session,
-so each loser reaches the code check and gets its ordinary answer. (With a server-side session,
-a request that loads the session after the rotation finds none: a 400 "sign-in request has
-expired", safe, but a different proof.)
+cookies: every request of a burst then carries the sign-in request itself, whatever moment the
+winner's login() rotates the session, so each loser reaches the code check and gets its ordinary
+answer. (With a server-side session, a request that loads the session after the rotation finds
+none: a 400 "sign-in request has expired", safe, but a different proof.)
 """
 
 import os
