@@ -56,6 +56,10 @@ except ImportError:  # pragma: no cover - the optional [redis] extra; only Redis
 __all__ = ["Outcome", "Step", "Use", "count", "give_back", "rate_cache"]
 
 REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+OUTAGE = {
+    "ratelimit": "The rate-limit cache is unreachable; the %s limit cannot be counted",
+    "budget": "The budget cache is unreachable; the %s SMS budget cannot be counted",
+}
 
 
 class Use(Enum):
@@ -145,16 +149,8 @@ def _unavailable(steps: tuple[Step, ...], now: int) -> Outcome:
     for step in steps:
         if step.budget not in logged:
             logged.add(step.budget)
-            if step.budget:
-                outage.report(
-                    "budget", "The budget cache is unreachable; SMS budgets cannot be counted"
-                )
-            else:
-                outage.report(
-                    "ratelimit",
-                    "The rate-limit cache is unreachable; the %s limit cannot be counted",
-                    step.scope,
-                )
+            kind = "budget" if step.budget else "ratelimit"
+            outage.report(kind, OUTAGE[kind], step.scope)
         if step.use is not Use.COUNT and not fail_open:
             return Outcome(steps, now, step, unavailable=True)
     return Outcome(steps, now, unavailable=True)
