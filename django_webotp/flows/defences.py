@@ -15,7 +15,10 @@ limit said, and gives back all that the call took but its per-IP count (a second
 on that refusal only). So while a failing bot check is being asked, its request's units are
 held, for that long and no longer: the price of not asking Redis twice on every start. A
 browser that signed in for the number before counts against its own allowance and never meets
-those held units, and the per-IP limit bounds how many one client can hold.
+those held units, and the per-IP limit bounds how many one client can hold. What the plan
+depends on is read before the call (whether the number is new to the account, whether its code
+is sent: one indexed query each, where they apply), so a flood the per-IP limit refuses pays
+them too.
 """
 
 from __future__ import annotations
