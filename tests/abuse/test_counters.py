@@ -125,6 +125,18 @@ def test_a_request_refused_by_a_limit_is_one_round_trip_too(
 
 
 @pytest.mark.redis
+def test_only_a_bot_check_refusal_costs_a_second_round_trip(
+    on_redis, every_limit, round_trips, settings
+):
+    on_redis()
+    ask()
+    round_trips.clear()
+    settings.WEBOTP_BOT_CHECK = lambda request, phone: False
+    assert ask().reason == "bot"
+    assert len(round_trips) == 2  # the count, then the give-back
+
+
+@pytest.mark.redis
 def test_one_client_serves_every_start_of_the_process(on_redis, every_limit, monkeypatch):
     on_redis()
     built = []
