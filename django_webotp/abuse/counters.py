@@ -3,29 +3,26 @@ together, on Redis in one round trip.
 
 A sign-in start meets up to a dozen fixed windows (``windows``): the per-IP limit, the
 per-account limit on new numbers, the number's limit, then every rate of every SMS budget.
-``flows.defences`` puts them into one plan, a list of ``Step``s in the order the defences are
-asked, and ``count`` runs it. A step takes a unit from each of its windows (``Use.TAKE``), only
-reads them (``Use.READ``), or takes without ever refusing (``Use.COUNT``). The first step with
-a full window refuses: it and the steps after it take nothing, and the steps before it give back
-what they took, except a step that ``keep``s its count (the per-IP request count: it counts
-every request that passed it). So a count only ever holds what was let through, and a flood
-that is refused neither fills a longer window nor pushes its end further.
+``flows.defences`` puts them into one plan, ``Step``s in the order the defences are asked, and
+``count`` runs it. A step takes a unit from each of its windows (``Use.TAKE``), only reads them
+(``Use.READ``), or takes without ever refusing (``Use.COUNT``). The first step with a full
+window refuses: it and the steps after it take nothing, and the steps before it give back what
+they took, but for a step that ``keep``s its count (the per-IP request count). So a count only
+holds what was let through, and a refused flood neither fills a longer window nor pushes it on.
 
 Where the rate-limit cache (``RATELIMIT_USE_CACHE``) is Django's ``RedisCache``, the plan is one
-Lua script, run with EVALSHA: one round trip, atomic, so the counts are exact however many
-workers race. The process keeps one Redis client for it, built from that cache's own settings
-(the first ``LOCATION``, the writer; its ``OPTIONS``), and keys made by the cache's
-``make_and_validate_key``, so ``KEY_PREFIX``, ``VERSION`` and ``cache.clear()`` apply. Any other
-cache (LocMemCache, the database, memcached) runs the same plan through Django's public cache
-API, window by window (``add``, ``incr``, ``decr``), as exact as that cache's ``incr``.
+Lua script (EVALSHA): one round trip, atomic, so counts are exact however many workers race. The
+process keeps one Redis client for it, built from that cache's settings (the first ``LOCATION``,
+the writer; its ``OPTIONS``), with keys made by the cache's ``make_and_validate_key`` (so
+``KEY_PREFIX``, ``VERSION`` and ``cache.clear()`` apply). Any other cache (LocMemCache, the
+database, memcached) runs the same plan through Django's public cache API, window by window.
 
-Why the app owns its counter: django-ratelimit's public API (``is_ratelimited``,
-``get_usage``, the decorator) counts one rate per call through the cache API, so it can check
-and count a dozen windows neither all-or-nothing nor in one round trip. Its settings still
-apply as it documents them: the rate syntax, ``RATELIMIT_USE_CACHE``, ``RATELIMIT_ENABLE``
-(``ratelimits``) and ``RATELIMIT_FAIL_OPEN``. When the cache cannot be reached nothing can be
-counted: the first step that can refuse does (fail closed, "unavailable") unless
-``RATELIMIT_FAIL_OPEN`` is true, and the outage is logged once a minute (``outage``).
+The app owns its counter because django-ratelimit's public API (``is_ratelimited``,
+``get_usage``, the decorator) counts one rate per call through the cache API: it can count a
+dozen windows neither all-or-nothing nor in one round trip. Its settings apply as it documents
+them (the rate syntax, ``RATELIMIT_USE_CACHE``, ``RATELIMIT_ENABLE``, ``RATELIMIT_FAIL_OPEN``):
+when the cache cannot be reached, the first step that can refuse does ("unavailable", fail
+closed) unless ``RATELIMIT_FAIL_OPEN`` is true, and the outage is logged once a minute.
 """
 
 from __future__ import annotations
@@ -217,15 +214,11 @@ while a <= #ARGV do
     a = a + 2
   end
   if full and use ~= "c" then
-    if use == "t" then
-      for w = 1, n do redis.call("DECR", KEYS[k + w - 1]) end
-    end
+    if use == "t" then for w = 1, n do redis.call("DECR", KEYS[k + w - 1]) end end
     for _, key in ipairs(taken) do redis.call("DECR", key) end
     return {step, unpack(counts)}
   end
-  if use ~= "r" and keep ~= "1" then
-    for w = 1, n do taken[#taken + 1] = KEYS[k + w - 1] end
-  end
+  if use ~= "r" and keep ~= "1" then for w = 1, n do taken[#taken + 1] = KEYS[k + w - 1] end end
   k = k + n
 end
 return {0}
@@ -233,8 +226,7 @@ return {0}
 #: A unit back to each key that still exists (DECR would make an expired count -1).
 GIVE_BACK_SCRIPT = """
 for _, key in ipairs(KEYS) do
-  if redis.call("EXISTS", key) == 1 then redis.call("DECR", key) end
-end
+  if redis.call("EXISTS", key) == 1 then redis.call("DECR", key) end end
 return #KEYS
 """
 
@@ -264,12 +256,11 @@ class _Redis:
 
 
 def _client(config: dict[str, Any]) -> Any:
-    """A client for the cache's first server (its writer), with its pool and parser options;
-    its ``serializer`` does not matter here, as counts are Redis integers."""
+    """A client for the cache's first server (its writer), with its pool and parser options."""
     location = config.get("LOCATION") or ""
     servers = re.split("[;,]", location) if isinstance(location, str) else list(location)
     options = dict(config.get("OPTIONS") or {})
-    options.pop("serializer", None)
+    options.pop("serializer", None)  # counts are Redis integers, whatever the cache's serializer
     pool_class = _loaded(options.pop("pool_class", None)) or redis.ConnectionPool
     parser_class = _loaded(options.pop("parser_class", None)) or redis.connection.DefaultParser
     pool = pool_class.from_url(servers[0].strip(), parser_class=parser_class, **options)
