@@ -5,7 +5,8 @@ Rate limits (``ratelimits``) bound what one client can ask for; budgets bound wh
 spends. Each scope has a list of rates (``"30/h,100/d"``) counted in fixed windows in the
 rate-limit cache, which must be shared between processes in production. A code takes one unit
 from every window of every scope, or from none: when one window is full the units already taken
-are given back, so the counts stay exact under concurrency.
+are given back, so the counts stay exact under concurrency. ``steps`` are a code's budgets as
+part of its request's plan, which ``counters`` checks and counts with the rate limits at once.
 
 The scopes are asked in order, the client's own first (``ip``, then its ``network``: a /24 or
 /64), then the number's (per purpose), then the shared ones (``prefix``, ``country``,
@@ -26,35 +27,25 @@ What each kind of code spends:
 from __future__ import annotations
 
 import logging
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
 
 import phonenumbers
-from django.conf import settings
 from phonenumber_field.phonenumber import PhoneNumber
 
 from ..conf import webotp_settings
-from . import outage
 from .clients import network
+from .counters import Outcome, Step, Use
 from .ratelimits import hash_phone
 from .refusal import Refusal
-from .windows import Window, counts, give_back, keyed_hash, rate_cache, take, windows
+from .windows import Window, keyed_hash, windows
 
-__all__ = ["BudgetExceeded", "SCOPES", "SHARED", "scope_values", "spend"]
+__all__ = ["BudgetExceeded", "SCOPES", "SHARED", "exceeded", "scope_values", "steps"]
 
 logger = logging.getLogger("django_webotp")
 
 SCOPES = ("ip", "network", "number", "prefix", "country", "global")
 SHARED = ("prefix", "country", "global")
-
-
-class Use(Enum):
-    """How a code uses a scope's budget."""
-
-    TAKE = "take"  # take a unit; refused when the budget is spent
-    READ = "read"  # take nothing; refused when the budget is spent
-    COUNT = "count"  # take a unit, never refused
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,38 +70,28 @@ def scope_values(phone_number: str) -> dict[str, str]:
     }
 
 
-def spend(
+def steps(
     phone_number: str,
+    now: int,
     *,
     purpose: str = "login",
     ip: str | None = None,
     device: str | None = None,
-    sends: bool = True,
-) -> BudgetExceeded | None:
-    """Spend this code's share of every budget, or report the first one that is spent.
+    sends: bool | Callable[[], bool] = True,
+) -> list[Step]:
+    """This code's share of every budget, as steps of the request's plan, in the order the
+    scopes are asked (``counters`` counts them with the rate limits, in one go).
 
     ``ip`` is the client's address; ``device`` the id of a browser that signed in for this
-    number before; ``sends`` whether an SMS really goes out (False: a withheld code).
-
-    When the cache cannot be reached nothing can be counted, so, like the rate limits, budgets
-    fail closed (scope "unavailable", a minute's wait) unless ``RATELIMIT_FAIL_OPEN`` is true.
+    number before; ``sends`` whether an SMS really goes out (False: a withheld code), or what
+    answers that, asked only when a budget is set.
     """
-    try:
-        return _spend(_plan(phone_number, purpose, ip, device, sends))
-    except Exception:
-        outage.report("budget", "The budget cache is unreachable; SMS budgets cannot be counted")
-        if getattr(settings, "RATELIMIT_FAIL_OPEN", False):
-            return None
-        return BudgetExceeded(
-            reason="budget:unavailable", retry_after=60, scope="unavailable", value="", rate=""
-        )
-
-
-def _plan(
-    phone: str, purpose: str, ip: str | None, device: str | None, sends: bool
-) -> list[tuple[str, str, Use]]:
-    """(scope, value, use) in the order the scopes are asked."""
-    values = scope_values(phone)
+    budgets = webotp_settings.SMS_BUDGETS or {}
+    if not any(budgets.get(scope) for scope in SCOPES):
+        return []
+    if callable(sends):
+        sends = sends()
+    values = scope_values(phone_number)
     plan = []
     if ip:
         plan += [("ip", ip, Use.TAKE), ("network", network(ip), Use.TAKE)]
@@ -121,26 +102,30 @@ def _plan(
     use = shared.get((sends, bool(device)))
     if use is not None:
         plan += [(scope, values[scope], use) for scope in SHARED]
-    return plan
+    return [
+        Step(
+            scope,
+            tuple(windows(f"budget:{scope}", value, rates, now)),
+            use,
+            budget=True,
+            value=value,
+        )
+        for scope, value, use in plan
+        if (rates := budgets.get(scope))
+    ]
 
 
-def _spend(plan: list[tuple[str, str, Use]]) -> BudgetExceeded | None:
-    cache = rate_cache()
-    budgets = webotp_settings.SMS_BUDGETS or {}
-    now = int(time.time())
-    taken: list[Window] = []
-    for scope, value, use in plan:
-        looked_at = windows(f"budget:{scope}", value, budgets.get(scope), now)
-        if use is Use.READ:  # full: one more would be over
-            now_at = [n + 1 for n in counts(cache, looked_at)]
-        else:
-            now_at = take(cache, looked_at)
-            taken += looked_at
-        full = [w for w, n in zip(looked_at, now_at, strict=True) if n > w.limit]
-        if full and use is not Use.COUNT:
-            give_back(cache, taken)
-            return _exceeded(scope, value, full[0], now)
-    return None
+def exceeded(outcome: Outcome) -> BudgetExceeded | None:
+    """The answer of a budget that refused, logged; when its cache is down, "unavailable" (like
+    the rate limits, budgets fail closed unless ``RATELIMIT_FAIL_OPEN`` is true)."""
+    refused = outcome.refused
+    if refused is None:
+        return None
+    if outcome.unavailable:
+        return BudgetExceeded(
+            reason="budget:unavailable", retry_after=60, scope="unavailable", value="", rate=""
+        )
+    return _exceeded(refused.scope, refused.value, outcome.full[0], outcome.now)
 
 
 def _exceeded(scope: str, value: str, window: Window, now: int) -> BudgetExceeded:

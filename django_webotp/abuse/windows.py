@@ -1,36 +1,23 @@
-"""Fixed-window counts in the rate-limit cache: the arithmetic under rate limits and budgets.
+"""Fixed windows: the arithmetic under rate limits and budgets (``counters`` does the counting).
 
 A rate such as ``"30/h"`` is counted in fixed windows (one per hour here, each counted value's
-starting at its own minute). Taking a unit takes
-it from every window of the rates given, and a refused request gives back what it took, so a
-count only ever holds what was let through: a flood that is refused neither moves a count nor
-pushes its window further. Counted values are hashed with ``SECRET_KEY`` before they become
+starting at its own moment). Counted values are hashed with ``SECRET_KEY`` before they become
 keys, so the cache never holds a phone number, a number prefix or an address in clear.
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from django.conf import settings
-from django.core.cache import BaseCache, caches
-from django.core.cache.backends.redis import RedisCache
 from django.utils.crypto import salted_hmac
 
 __all__ = [
     "RATE_RE",
     "Window",
-    "counts",
-    "give_back",
     "keyed_hash",
     "parse_rates",
-    "rate_cache",
     "split_rate",
-    "take",
     "windows",
 ]
 
@@ -59,11 +46,6 @@ def keyed_hash(value: str, salt: str = "django_webotp.throttling") -> str:
     return salted_hmac(salt, str(value), algorithm="sha256").hexdigest()
 
 
-def rate_cache() -> BaseCache:
-    """The cache django-ratelimit counts in (``RATELIMIT_USE_CACHE``), shared by all workers."""
-    return caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
-
-
 @dataclass(frozen=True)
 class Window:
     """One rate's current window for one value: its cache key, its limit and when it ends."""
@@ -76,6 +58,11 @@ class Window:
 
     def retry_after(self, now: int) -> int:
         return max(self.ends - now, 1)
+
+    @property
+    def expiry(self) -> int:
+        """Seconds its count is kept: the window's period and a margin for late give-backs."""
+        return self.period + EXPIRY_MARGIN
 
 
 def windows(name: str, value: str, rates: str | None, now: int) -> list[Window]:
@@ -91,48 +78,3 @@ def windows(name: str, value: str, rates: str | None, now: int) -> list[Window]:
         key = f"webotp:{name}:{digest}:{limit}/{period}:{number}"
         found.append(Window(key, limit, period, (number + 1) * period - offset, rate))
     return found
-
-
-def take(cache: BaseCache, taken: Sequence[Window]) -> list[int]:
-    """Add one to every window; the counts after it, in order."""
-    if not taken:
-        return []
-    if isinstance(cache, RedisCache):
-        return _take_on_redis(cache, taken)
-    return [_take_one(cache, window) for window in taken]
-
-
-def _take_one(cache: BaseCache, window: Window) -> int:
-    cache.add(window.key, 0, window.period + EXPIRY_MARGIN)
-    try:
-        return cache.incr(window.key)
-    except ValueError:  # the count expired between add() and incr()
-        cache.add(window.key, 1, window.period + EXPIRY_MARGIN)
-        return 1
-
-
-def _take_on_redis(cache: RedisCache, taken: Sequence[Window]) -> list[int]:
-    """Every window in one round trip (SET NX + INCR each), where ``add`` and ``incr`` would
-    cost three per window on Django's RedisCache."""
-    keys = [cache.make_and_validate_key(window.key) for window in taken]
-    client: Any = cache._cache.get_client(keys[0], write=True)
-    pipeline = client.pipeline(transaction=False)
-    for key, window in zip(keys, taken, strict=True):
-        pipeline.set(key, 0, ex=window.period + EXPIRY_MARGIN, nx=True)
-        pipeline.incr(key)
-    return [int(count) for count in pipeline.execute()[1::2]]
-
-
-def counts(cache: BaseCache, looked_at: Sequence[Window]) -> list[int]:
-    """The windows' counts, taking nothing."""
-    if not looked_at:
-        return []
-    found = cache.get_many([window.key for window in looked_at])
-    return [int(found.get(window.key) or 0) for window in looked_at]
-
-
-def give_back(cache: BaseCache, taken: Sequence[Window]) -> None:
-    """Give back one unit to each window (a later defence refused what was counted)."""
-    for window in taken:
-        with contextlib.suppress(ValueError):  # expired meanwhile: nothing to give back
-            cache.decr(window.key)

@@ -4,19 +4,35 @@ The per-IP limit first (a flood from one client neither runs the possibly remote
 uses up the victim number's limit and budget); the bot check where a code goes to a number the
 asker has not proved (anonymous, or new to the account); the per-account limit on new numbers;
 the number's own count (per purpose; a browser that signed in for it has its own allowance);
-then the SMS budgets. A request refused by any of them leaves the number's counts as they were.
+then the SMS budgets. A request refused by any of them leaves the number's counts as they were,
+but for the per-IP count, which counts every request that passed the per-IP limit.
+
+Every limit and budget of a start is one plan, checked and counted in one call
+(``abuse.counters``: one round trip to Redis), and the bot check is asked after that call, its
+answer put in its place among the others: a request that the per-IP limit refused never runs
+the bot check; one that the bot check refuses gets the bot check's answer, whatever a later
+limit said, and gives back all that the call took but its per-IP count (a second round trip,
+on that refusal only). So while a failing bot check is being asked, its request's units are
+held, for that long and no longer: the price of not asking Redis twice on every start. A
+browser that signed in for the number before counts against its own allowance and never meets
+those held units, and the per-IP limit bounds how many one client can hold. What the plan
+depends on is read before the call (whether the number is new to the account, whether its code
+is sent: one indexed query each, where they apply), so a flood the per-IP limit refuses pays
+them too.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .. import signals
-from ..abuse import bots, budgets, devices
-from ..abuse.clients import client_ip
-from ..abuse.ratelimits import Hit, count, hash_phone
+from ..abuse import bots, budgets, counters, devices, ratelimits
+from ..abuse.clients import client_ip, rate_key
+from ..abuse.counters import Outcome, Step
+from ..abuse.ratelimits import hash_phone
 from ..abuse.refusal import Refusal
 from ..conf import webotp_settings
 from ..models import Challenge, PhoneIdentity
@@ -29,28 +45,6 @@ if TYPE_CHECKING:
 __all__ = ["limit", "may_receive", "refused", "verify_limit"]
 
 
-def _count(
-    request: HttpRequest, phone: str, purpose: str, scope: str, rates: str, value: str | None = None
-) -> Hit:
-    counted = count(request, scope, rates, value)
-    if counted.refusal is not None:
-        signals.rate_limited.send(
-            sender=Challenge,
-            request=request,
-            phone_number=phone,
-            purpose=purpose,
-            reason=scope,
-            retry_after=counted.refusal.retry_after,
-        )
-    return counted
-
-
-def limit(
-    request: HttpRequest, phone: str, purpose: str, scope: str, rates: str, value: str | None = None
-) -> Refusal | None:
-    return _count(request, phone, purpose, scope, rates, value).refusal
-
-
 def refused(
     request: HttpRequest,
     phone: str,
@@ -61,59 +55,70 @@ def refused(
 ) -> Refusal | None:
     """The defences before a code is made, in order; None when all of them let it through.
 
-    ``receives`` answers ``may_receive`` for this number and purpose (the start asks it once
-    and remembers the answer for its own delivery); asked only once the per-IP limit let the
-    request through.
+    ``receives`` answers ``may_receive`` for this number and purpose (a start asks it once and
+    keeps the answer for its own delivery); it is asked only when an SMS budget is set.
 
     A request refused by any of them leaves the number's counts as they were, so refused
     requests (an attacker's) cannot lock the number out.
     """
-    refusal = limit(request, phone, purpose, "ip", webotp_settings.RATELIMIT_IP)
-    if refusal is not None:
-        return refusal
+    new_number = _new_number(user, phone)
+    device = devices.device_for(request, phone)
+    now = int(time.time())
+    ip = ratelimits.step("ip", webotp_settings.RATELIMIT_IP, rate_key(request), now, keep=True)
+    asking = user if new_number else None
+    if receives is None:
+        receives = partial(may_receive, phone, purpose)
+    plan = _plan(request, phone, purpose, asking, device, now, receives)
+    outcome = counters.count([ip, *plan], now)
+    if ip is not None and outcome.refused is ip:
+        return _answer(request, phone, purpose, outcome)
     # Anonymous requests, and codes to numbers new to the account (a phone change, an
     # enrolment), meet the bot check: a stolen or scripted account must not text strangers
     # unchallenged. A code to the account's own verified number is asked of nobody.
-    new_number = _new_number(user, phone)
     if user is None or new_number:
         refusal = bots.refusal(request, phone)
-    if refusal is None and new_number:
-        refusal = _new_number_limit(request, phone, purpose, user)
-    if refusal is not None:
-        return refusal
-    # Counted per purpose, and for a browser that signed in for the number before, against
-    # its own allowance: the shared count is the one anonymous requests fill.
-    device = devices.device_for(request, phone)
-    mine = "" if device is None else f"device:{device}:"
-    key = f"{mine}{purpose}:{hash_phone(phone)}"
-    counted = _count(request, phone, purpose, "phone", webotp_settings.RATELIMIT_PHONE, key)
-    if counted.refusal is not None:
-        return counted.refusal
-    if receives is None:
-        receives = partial(may_receive, phone, purpose)
-    exceeded = _spend(request, phone, purpose, device, receives)
-    if exceeded is not None:
-        counted.give_back()
-        return exceeded
-    return None
+        if refusal is not None:
+            counters.give_back(outcome.taken)
+            return refusal
+    return _answer(request, phone, purpose, outcome)
 
 
-def _spend(
+def _plan(
     request: HttpRequest,
     phone: str,
     purpose: str,
+    asking: Any,
     device: str | None,
+    now: int,
     receives: Callable[[], bool],
-) -> budgets.BudgetExceeded | None:
-    """The one place budgets are spent. A test number is sent nothing and spends nothing; a
-    withheld code (an unknown number while sign-up is off) spends no shared budget."""
-    if fixed_code(phone) is not None:
+) -> list[Step | None]:
+    """The steps after the per-IP limit, in order: the per-account limit on new numbers (for
+    ``asking``, an account asking for a number new to it: one count per account, whichever
+    address asks), the number's limit (per purpose and, for a browser that signed in for it
+    before, against its own allowance), then the budgets."""
+    plan = []
+    if asking is not None:
+        rates = webotp_settings.RATELIMIT_NEW_NUMBER
+        plan.append(ratelimits.step("new_number", rates, f"account:{asking.pk}", now))
+    mine = "" if device is None else f"device:{device}:"
+    key = f"{mine}{purpose}:{hash_phone(phone)}"
+    plan.append(ratelimits.step("phone", webotp_settings.RATELIMIT_PHONE, key, now))
+    # A test number is sent nothing and spends nothing; a withheld code (an unknown number
+    # while sign-up is off) spends no shared budget.
+    if fixed_code(phone) is None:
+        ip = client_ip(request)
+        plan += budgets.steps(phone, now, purpose=purpose, ip=ip, device=device, sends=receives)
+    return plan
+
+
+def _answer(request: HttpRequest, phone: str, purpose: str, outcome: Outcome) -> Refusal | None:
+    """The refusal of the step that refused, if one did, with its signal."""
+    if outcome.refused is None:
         return None
-    sends = receives()
-    exceeded = budgets.spend(
-        phone, purpose=purpose, ip=client_ip(request), device=device, sends=sends
-    )
-    if exceeded:
+    if not outcome.refused.budget:
+        return _rate_limited(request, phone, purpose, ratelimits.refusal(outcome))
+    exceeded = budgets.exceeded(outcome)
+    if exceeded is not None:
         signals.budget_exceeded.send(
             sender=Challenge,
             request=request,
@@ -125,6 +130,29 @@ def _spend(
             retry_after=exceeded.retry_after,
         )
     return exceeded
+
+
+def _rate_limited(
+    request: HttpRequest, phone: str, purpose: str, refusal: Refusal | None
+) -> Refusal | None:
+    if refusal is not None:
+        signals.rate_limited.send(
+            sender=Challenge,
+            request=request,
+            phone_number=phone,
+            purpose=purpose,
+            reason=refusal.reason,
+            retry_after=refusal.retry_after,
+        )
+    return refusal
+
+
+def limit(
+    request: HttpRequest, phone: str, purpose: str, scope: str, rates: str, value: str | None = None
+) -> Refusal | None:
+    """Count one request against one limit (one round trip); the refusal, with its signal."""
+    refusal = ratelimits.count(request, scope, rates, value).refusal
+    return _rate_limited(request, phone, purpose, refusal)
 
 
 def _new_number(user: Any, phone: str) -> bool:

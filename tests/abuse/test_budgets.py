@@ -40,13 +40,13 @@ def budget_events():
 
 @pytest.fixture(params=["locmem", "redis"])
 def shared_cache(request, settings):
-    """Budgets counted in LocMemCache and in a real Redis (database 13, emptied first)."""
+    """Budgets counted in LocMemCache and in a real Redis (database 11, emptied first)."""
     if request.param == "redis":
         pytest.importorskip("redis")
         settings.CACHES = {
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": "redis://127.0.0.1:6379/13",
+                "LOCATION": "redis://127.0.0.1:6379/11",
             }
         }
 

@@ -2,7 +2,7 @@
 
 Production counts in Redis (Django's ``RedisCache``) so every worker process sees the same
 numbers; the same cases run against both caches so a difference between them (``add``/``incr``
-semantics, expiry) cannot hide. Redis DB 15 is used, and only it is flushed.
+semantics, expiry) cannot hide. Redis DB 11 is used, and only it is flushed.
 """
 
 import os
@@ -15,7 +15,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from django_webotp import signals, sms
-from django_webotp.abuse import budgets, windows
+from django_webotp.abuse import counters, windows
 from django_webotp.abuse.ratelimits import hash_phone, hit, parse_rates, split_rate
 from django_webotp.conf import webotp_settings
 from django_webotp.models import Challenge
@@ -26,7 +26,7 @@ from tests.support.signin import start
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = os.environ.get("WEBOTP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_URL = os.environ.get("WEBOTP_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 CACHES = {
     "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
@@ -43,7 +43,7 @@ def rate_cache(request, settings):
     """The default cache (the one django-ratelimit counts in) is LocMemCache, then Redis."""
     settings.CACHES = {"default": CACHES[request.param]}
     cache = caches["default"]
-    cache.clear()  # on Redis: FLUSHDB of DB 15 only
+    cache.clear()  # on Redis: FLUSHDB of DB 11 only
     yield cache
     cache.clear()
 
@@ -131,19 +131,19 @@ class TestHit:
         assert all(hit(request, "phone", "1/h", "k") is None for _ in range(3))
 
     @pytest.mark.redis
-    def test_on_redis_one_round_trip_counts_like_add_and_incr(self, rf_request, settings):
-        # The pipelined Redis path must count in the same keys as the portable add()/incr()
-        # path (and the counts read back), so the two can never disagree about a limit.
+    def test_on_redis_the_script_counts_like_add_and_incr(self, rf_request, settings):
+        # The Lua script must count in the same keys as the portable add()/incr() path (and
+        # the counts read back through the cache), so the two can never disagree about a limit.
         settings.CACHES = {"default": CACHES["redis"]}
         cache = caches["default"]
         cache.clear()
         [window] = windows.windows("rl:phone", "k", "3/h", int(time.time()))
-        windows._take_one(cache, window)
-        windows._take_one(cache, window)
+        counters._take(cache, window)
+        counters._take(cache, window)
         assert hit(rf_request(), "phone", "3/h", "k") is None
-        assert windows.counts(cache, [window]) == [3]
+        assert cache.get(window.key) == 3
         assert hit(rf_request(), "phone", "3/h", "k") is not None
-        assert windows.counts(cache, [window]) == [3]  # the refused one took nothing
+        assert cache.get(window.key) == 3  # the refused one took nothing
         cache.clear()
 
     def test_cache_keys_hold_no_value_in_clear(self, counting_cache, rf_request):
@@ -298,14 +298,19 @@ def test_fail_open_lets_codes_through_when_the_cache_is_down(client, unreachable
     assert len(sms.outbox) == 1
 
 
-def test_budgets_fail_closed_too(client, settings, monkeypatch):
-    def broken(phone_number):
-        raise ConnectionError("cache down")
-
-    monkeypatch.setattr(budgets, "_spend", broken)
-    response = client.post(LOGIN, {"phone_number": "+447400123456"})
+def test_budgets_fail_closed_too(client, unreachable_cache, settings, caplog):
+    settings.WEBOTP_RATELIMIT_IP = settings.WEBOTP_RATELIMIT_PHONE = None  # budgets alone
+    exceeded = []
+    signals.budget_exceeded.connect(lambda **kw: exceeded.append(kw), weak=False, dispatch_uid="b")
+    try:
+        response = client.post(LOGIN, {"phone_number": "+447400123456"})
+    finally:
+        signals.budget_exceeded.disconnect(dispatch_uid="b")
     assert response.status_code == 429
+    assert int(response["Retry-After"]) == 60
     assert sms.outbox == []
+    assert [e["reason"] for e in exceeded] == ["unavailable"]
+    assert "budget cache is unreachable" in caplog.text
     settings.RATELIMIT_FAIL_OPEN = True
     assert client.post(LOGIN, {"phone_number": "+447400123456"}).status_code == 302
 
