@@ -28,6 +28,16 @@ NOTES = [
 ]
 
 WEBOTP = [t.name for t in TARGETS if t.name.startswith("webotp")]
+#: Transaction control, as Django logs it: counted in the tables, left out of the SQL goals
+#: (the issue's own reference figures for bare Django, 0 / 1 / 6, leave them out).
+CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+
+def statements(sql: list[str]) -> int:
+    """The statements that read or write data: ``sql`` without transaction control."""
+    return sum(1 for text in sql if not text.lstrip().upper().startswith(CONTROL))
+
+
 LABEL = {t.name: t.label for t in TARGETS}
 
 
@@ -77,7 +87,8 @@ def goals(tot, rate, slow_p99: float) -> list[tuple[str, bool]]:
     ratio = {name: t["bytecodes"] / bare for name, t in tot.items()}
 
     def sql(step: str, limit: int) -> tuple[str, bool]:
-        found = [len(tot[n]["steps"][step]["sql"]) for n in WEBOTP if step in tot[n]["steps"]]
+        steps = [tot[n]["steps"][step] for n in WEBOTP if step in tot[n]["steps"]]
+        found = [statements(s["sql"]) for s in steps]
         return ", ".join(map(str, found)), all(n <= limit for n in found)
 
     peers = max(rate["phoneverify"]["rate"], rate["allauth"]["rate"])
@@ -101,7 +112,8 @@ def goals(tot, rate, slow_p99: float) -> list[tuple[str, bool]]:
         ),
         *(
             (
-                f"SQL, database sessions, every django-webotp variant: {step} <= {limit} ({found})",
+                f"SQL statements (transaction control aside), database sessions, every"
+                f" django-webotp variant: {step} <= {limit} ({found})",
                 ok,
             )
             for step, limit in (("start", 3), ("code", 1), ("verify", 7))
@@ -129,8 +141,9 @@ def step_table(counts) -> list[str]:
     lines = [
         "## Per step (test client, database sessions, returning user, after a warm-up)",
         "",
-        "Python bytecodes inside `BaseHandler.get_response` / SQL statements (BEGIN, COMMIT"
-        " and SAVEPOINT counted as Django logs them); `-`: the flow has no such step.",
+        "Python bytecodes inside `BaseHandler.get_response` / SQL statements as Django logs"
+        " them (BEGIN, COMMIT and SAVEPOINT included), and in brackets without that"
+        " transaction control; `-`: the flow has no such step.",
         "",
         "| target | " + " | ".join(STEPS) + " | sign-in | x bare | SQL | rerun |",
         "| --- |" + " ---: |" * (len(STEPS) + 4),
@@ -138,6 +151,7 @@ def step_table(counts) -> list[str]:
     for name, t in tot.items():
         cells = [
             f"{t['steps'][s]['bytecodes']:,} / {len(t['steps'][s]['sql'])}"
+            f" ({statements(t['steps'][s]['sql'])})"
             if s in t["steps"]
             else "-"
             for s in STEPS
