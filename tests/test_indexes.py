@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from django_webotp.models import Challenge
 from django_webotp.testing import last_code
+from tests.support.codes import wrong_code
 
 pytestmark = [
     pytest.mark.postgres,
@@ -99,11 +100,15 @@ def history(db):
 
 @pytest.fixture
 def sign_in_queries(client):
-    """Every statement of one sign-in: phone page, start, code page, verify."""
+    """Every statement of a sign-in that meets each path: phone page, a start, a second start
+    that replaces its code, the code page, a wrong code (judged from the loaded challenge), the
+    right one (used up by one UPDATE)."""
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("webotp:login"))
         client.post(reverse("webotp:login"), {"phone_number": PHONE})
+        client.post(reverse("webotp:login"), {"phone_number": PHONE})
         client.get(reverse("webotp:verify"))
+        client.post(reverse("webotp:verify"), {"code": wrong_code(last_code(PHONE))})
         client.post(reverse("webotp:verify"), {"code": last_code(PHONE)})
     return queries
 
@@ -112,9 +117,13 @@ def test_challenge_by_id_uses_the_primary_key(sign_in_queries):
     pkey = f"{TABLE}_pkey"
     for sql in statements(sign_in_queries, "SELECT", '."id" ='):
         assert indexes_used(sql) == {pkey}
-    # The code check: UPDATE ... WHERE id = ... AND attempts = ...
+    # The code checks: UPDATE ... WHERE id = ... AND attempts = ... (a wrong code), and the
+    # right code's UPDATE ... SET attempts = attempts + 1, consumed_at = ... RETURNING.
+    # Both name at most one row: by primary key, or (the right code's, which also names the
+    # number and purpose) by the partial unique index of open challenges.
     for sql in statements(sign_in_queries, "UPDATE", '"consumed_at" = '):
-        assert indexes_used(sql) == {pkey}
+        used = indexes_used(sql)
+        assert len(used) == 1 and used <= {pkey, "webotp_one_open_challenge"}
 
 
 def test_open_challenges_of_a_number_use_the_partial_unique_index(sign_in_queries):
