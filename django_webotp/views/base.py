@@ -216,7 +216,11 @@ class CodeStepView(View):
         }
         if challenge is not None:
             context.update(code_page_context(challenge, form or self.code_form(challenge)))
+        self.complete_context(context)
         return render(self.request, self.template_name, context, status=status)
 
     def extra_context(self, challenge: Challenge | None) -> dict[str, Any]:
         return {}
+
+    def complete_context(self, context: dict[str, Any]) -> None:
+        """Add what needs the whole context (its form, its delivery), once, for the template."""

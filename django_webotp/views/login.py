@@ -12,8 +12,11 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -29,6 +32,7 @@ from ..forms import CodeForm, PhoneForm
 from ..models import Challenge, Purpose
 from ..wording import account_unavailable, delivery_state, lost_message, session_unavailable
 from .base import CodeStepView, not_sent
+from .texts import CODE_PAGE, PHONE_PAGE, page_texts
 
 __all__ = ["LoginView", "ResendView", "StatusView", "VerifyView"]
 
@@ -64,7 +68,25 @@ class LoginView(View):
 
 
 def login_page(request: HttpRequest, form: PhoneForm, alert: str, status: int) -> HttpResponse:
-    context = {"form": form, "alert": alert}
+    # The field's parts are read once here: the template would look each up several times.
+    phone = form["phone_number"]
+    value = phone.value()
+    next_url = form["next"].value()
+    context = {
+        **page_texts(PHONE_PAGE),
+        "form": form,
+        "alert": alert,
+        "non_field_errors": form.non_field_errors(),
+        "form_action": reverse("webotp:login"),
+        "field": {
+            "id": phone.id_for_label,
+            "name": phone.html_name,
+            "label": phone.label,
+            "value": "" if value is None else value,
+            "errors": " ".join(map(str, phone.errors)),
+        },
+        "next": "" if next_url is None else next_url,
+    }
     return render(request, "django_webotp/login.html", context, status=status)
 
 
@@ -110,6 +132,35 @@ class VerifyView(CodeStepView):
             "phone_number": challenge.phone,
             "webotp_link_qr": links.qr_context(self.request, challenge),
         }
+
+    def complete_context(self, context: dict[str, Any]) -> None:
+        # verify.html reads these plain values: each is worked out once, not per use.
+        texts = page_texts(CODE_PAGE)
+        # As {% blocktranslate %} does: the catalogue's sentence trusted, the number escaped.
+        phone = escape(context.get("phone_number", ""))
+        texts["sent_to"] = mark_safe(texts["sent_to"] % {"phone": phone})  # noqa: S308
+        delivery = context.get("delivery") or {}
+        form = context.get("form")
+        field: dict[str, Any] = {}
+        if form is not None:
+            code = form["code"]
+            field = {
+                "id": code.id_for_label,
+                "name": code.html_name,
+                "length": form.code_length,
+                "errors": " ".join(map(str, code.errors)),
+            }
+        context.update(
+            texts,
+            field=field,
+            non_field_errors=form.non_field_errors() if form is not None else (),
+            show_delivery=bool(delivery) and delivery["state"] != "sent" and not context["alert"],
+            sending=delivery.get("state") == "sending",
+            status_url=reverse("webotp:status"),
+            resend_url=reverse("webotp:resend"),
+            login_url=reverse("webotp:login"),
+            script_url=static("django_webotp/webotp.js"),
+        )
 
 
 @method_decorator([never_cache, csrf_protect, keeps_pending], name="dispatch")
