@@ -322,7 +322,6 @@ def test_webotp_js_is_served_and_does_what_the_page_relies_on():
     assert finders.find("django_webotp/webotp.css")
 
 
-
 def test_the_pages_links_follow_the_script_prefix_of_each_request(client):
     """A site served under a prefix (SCRIPT_NAME) links under it, and only those requests do."""
     for _ in range(2):
