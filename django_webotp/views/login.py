@@ -84,7 +84,7 @@ def login_page(request: HttpRequest, form: PhoneForm, alert: str, status: int) -
             "name": phone.html_name,
             "label": phone.label,
             "value": "" if value is None else value,
-            "errors": " ".join(map(str, phone.errors)),
+            "errors": phone.errors,
         },
         "next": "" if next_url is None else next_url,
     }
@@ -155,14 +155,14 @@ class VerifyView(CodeStepView):
             field = {
                 "id": code.id_for_label,
                 "name": code.html_name,
-                "length": form.code_length,
-                "errors": " ".join(map(str, code.errors)),
+                "length": context["challenge"].code_length,
+                "errors": code.errors,
             }
         context.update(
             texts,
             field=field,
             non_field_errors=form.non_field_errors() if form is not None else (),
-            show_delivery=bool(delivery) and delivery["state"] != "sent" and not context["alert"],
+            show_delivery=delivery.get("state") != "sent" and not context["alert"],
             sending=delivery.get("state") == "sending",
             status_url=fixed_url("webotp:status"),
             resend_url=fixed_url("webotp:resend"),
