@@ -127,6 +127,20 @@ def test_the_code_page_and_its_errors_in_spanish(es):
 
 
 @pytest.mark.django_db
+def test_the_sign_in_pages_follow_each_request_s_language():
+    """Their sentences are kept per language: one browser's language never reaches another's."""
+    english, spanish_browser = Client(), spanish(Client())
+    for _ in range(2):
+        assert "Sign in with your phone" in text(english.get(LOGIN))
+        assert "Inicia sesión con tu teléfono" in text(spanish_browser.get(LOGIN))
+    english.post(LOGIN, {"phone_number": PHONE})
+    spanish_browser.post(LOGIN, {"phone_number": "+447911123457"})
+    for _ in range(2):
+        assert "Code from the SMS" in text(english.get(VERIFY))
+        assert "Código del SMS" in text(spanish_browser.get(VERIFY))
+
+
+@pytest.mark.django_db
 def test_the_429_page_in_spanish(es):
     es.post(LOGIN, {"phone_number": PHONE})
     response = es.post(RESEND)  # before the resend cooldown is over

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -40,6 +40,7 @@ __all__ = [
     "PAGE_DECORATORS",
     "CodeStepView",
     "code_page_context",
+    "fixed_url",
     "not_sent",
     "rate_limited",
     "say",
@@ -77,6 +78,24 @@ def not_sent(
     if result.delivery_error:
         return show(DELIVERY_FAILED, delivery_failed())
     return None
+
+
+_fixed_urls: dict[tuple[object, str, str], str] = {}
+
+
+def fixed_url(name: str) -> str:
+    """``reverse(name)`` for a URL without arguments, worked out once per URLconf and prefix.
+
+    Keyed by the resolver itself (a new one is made when the URLconf changes), the script
+    prefix and the name: every key gives one answer, so threads may share the dict.
+    """
+    key = (get_resolver(get_urlconf()), get_script_prefix(), name)
+    url = _fixed_urls.get(key)
+    if url is None:
+        if len(_fixed_urls) > 256:  # URLconfs swapped many times (tests): keep it small
+            _fixed_urls.clear()
+        url = _fixed_urls[key] = reverse(name)
+    return url
 
 
 def with_next(url: str, next_url: str) -> str:
@@ -138,7 +157,7 @@ class CodeStepView(View):
         return f"{self.field_prefix}-{name}" if self.field_prefix else name
 
     def page_url(self) -> str:
-        return with_next(reverse(self.url_name), self.next_url)
+        return with_next(fixed_url(self.url_name), self.next_url)
 
     def code_form(self, challenge: Challenge, data: Any = None) -> CodeForm:
         return CodeForm(data, prefix=self.field_prefix, code_length=challenge.code_length)
@@ -216,7 +235,11 @@ class CodeStepView(View):
         }
         if challenge is not None:
             context.update(code_page_context(challenge, form or self.code_form(challenge)))
+        self.complete_context(context)
         return render(self.request, self.template_name, context, status=status)
 
     def extra_context(self, challenge: Challenge | None) -> dict[str, Any]:
         return {}
+
+    def complete_context(self, context: dict[str, Any]) -> None:
+        """Add what needs the whole context (its form, its delivery), once, for the template."""

@@ -12,8 +12,12 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.templatetags.static import static
 from django.utils.decorators import method_decorator
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -28,7 +32,8 @@ from ..flows.signin import SessionUnavailable, sign_in
 from ..forms import CodeForm, PhoneForm
 from ..models import Challenge, Purpose
 from ..wording import account_unavailable, delivery_state, lost_message, session_unavailable
-from .base import CodeStepView, not_sent
+from .base import CodeStepView, fixed_url, not_sent
+from .texts import CODE_PAGE, PHONE_PAGE, page_texts
 
 __all__ = ["LoginView", "ResendView", "StatusView", "VerifyView"]
 
@@ -57,14 +62,32 @@ class LoginView(View):
         answer = not_sent(request, result, partial(self.render_form, form))
         if answer is not None:
             return answer
-        return HttpResponseRedirect(reverse("webotp:verify"))
+        return HttpResponseRedirect(fixed_url("webotp:verify"))
 
     def render_form(self, form: PhoneForm, status: int = 200, alert: str = "") -> HttpResponse:
         return login_page(self.request, form, alert, status)
 
 
 def login_page(request: HttpRequest, form: PhoneForm, alert: str, status: int) -> HttpResponse:
-    context = {"form": form, "alert": alert}
+    # The field's parts are read once here: the template would look each up several times.
+    phone = form["phone_number"]
+    value = phone.value()
+    next_url = form["next"].value()
+    context = {
+        **page_texts(PHONE_PAGE),
+        "form": form,
+        "alert": alert,
+        "non_field_errors": form.non_field_errors(),
+        "form_action": fixed_url("webotp:login"),
+        "field": {
+            "id": phone.id_for_label,
+            "name": phone.html_name,
+            "label": phone.label,
+            "value": "" if value is None else value,
+            "errors": phone.errors,
+        },
+        "next": "" if next_url is None else next_url,
+    }
     return render(request, "django_webotp/login.html", context, status=status)
 
 
@@ -80,7 +103,7 @@ class VerifyView(CodeStepView):
         # The QR code is shown only while the challenge is pending: that needs the row.
         challenge = self.step.challenge if webotp_settings.LINK_QR else self.step.shown
         if challenge is None:
-            return HttpResponseRedirect(reverse("webotp:login"))
+            return HttpResponseRedirect(fixed_url("webotp:login"))
         return self.render_page(challenge)
 
     def post(self, request: HttpRequest) -> HttpResponse | None:
@@ -110,6 +133,42 @@ class VerifyView(CodeStepView):
             "phone_number": challenge.phone,
             "webotp_link_qr": links.qr_context(self.request, challenge),
         }
+
+    def complete_context(self, context: dict[str, Any]) -> None:
+        # verify.html reads these plain values: each is worked out once, not per use.
+        texts = page_texts(CODE_PAGE)
+        # As {% blocktranslate %} does: the catalogue's sentence trusted, the number escaped.
+        phone = escape(context.get("phone_number", ""))
+        texts["sent_to"] = mark_safe(texts["sent_to"] % {"phone": phone})  # noqa: S308
+        wait = context.get("resend_wait")
+        if wait:
+            seconds = conditional_escape(localize(wait))
+            available = ngettext(
+                "(available in %(seconds)s second)", "(available in %(seconds)s seconds)", wait
+            )
+            texts["available_in"] = mark_safe(available % {"seconds": seconds})  # noqa: S308
+        delivery = context.get("delivery") or {}
+        form = context.get("form")
+        field: dict[str, Any] = {}
+        if form is not None:
+            code = form["code"]
+            field = {
+                "id": code.id_for_label,
+                "name": code.html_name,
+                "length": context["challenge"].code_length,
+                "errors": code.errors,
+            }
+        context.update(
+            texts,
+            field=field,
+            non_field_errors=form.non_field_errors() if form is not None else (),
+            show_delivery=delivery.get("state") != "sent" and not context["alert"],
+            sending=delivery.get("state") == "sending",
+            status_url=fixed_url("webotp:status"),
+            resend_url=fixed_url("webotp:resend"),
+            login_url=fixed_url("webotp:login"),
+            script_url=static("django_webotp/webotp.js"),
+        )
 
 
 @method_decorator([never_cache, csrf_protect, keeps_pending], name="dispatch")

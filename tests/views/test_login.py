@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.staticfiles import finders
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 
 from django_webotp import sms
@@ -320,3 +320,15 @@ def test_webotp_js_is_served_and_does_what_the_page_relies_on():
     assert "controller.abort()" in source
     assert source.lstrip().startswith("/*") and "(function () {" in source  # no globals leaked
     assert finders.find("django_webotp/webotp.css")
+
+
+def test_the_pages_links_follow_the_script_prefix_of_each_request(client):
+    """A site served under a prefix (SCRIPT_NAME) links under it, and only those requests do."""
+    for _ in range(2):
+        assert f'action="{LOGIN}"' in client.get(LOGIN).content.decode()
+        set_script_prefix("/shop/")  # what the WSGI handler does for SCRIPT_NAME=/shop
+        try:
+            page = client.get(LOGIN).content.decode()
+        finally:
+            set_script_prefix("/")
+        assert f'action="/shop{LOGIN}"' in page
