@@ -21,6 +21,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -165,6 +166,31 @@ def test_a_person_signs_in_on_the_laptop_with_the_dev_inbox(quickstart):
     assert seen["verified"] == [302, "/"]
     assert seen["landing"] == [200, f"Signed in as {PHONE}."]
     assert list((project / "sms-outbox").iterdir())  # the filebased backend wrote it there
+
+
+def test_the_old_url_line_fails_check_with_the_line_to_write(quickstart, tmp_path):
+    """The README once showed ``(path("login/", include("django_webotp.urls")),)``, which adds
+    no URL: the first page died with NoReverseMatch. ``manage.py check`` now says what to add."""
+    project, _outputs = quickstart
+    copy = tmp_path / "mysite"
+    shutil.copytree(project, copy)
+    urls = copy / "mysite" / "urls.py"
+    urls.write_text(
+        "from django.contrib import admin\nfrom django.urls import include, path\n\n"
+        'urlpatterns = [path("admin/", admin.site.urls)]\n'
+        '(path("login/", include("django_webotp.urls")),)\n'
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=copy,
+        env=project_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "(webotp.E080)" in result.stderr
+    assert 'HINT: Add path("login/", include("django_webotp.urls"))' in result.stderr
 
 
 def readme_quickstart() -> str:
