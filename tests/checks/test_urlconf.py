@@ -9,7 +9,6 @@ from django_webotp import checks
 from django_webotp.checks import check_settings
 
 
-
 class FreshProject:
     """A URLconf (any object with ``urlpatterns``): a new project's, before the include."""
 
