@@ -54,6 +54,8 @@ from .messages import (
     E063,
     E064,
     E065,
+    E080,
+    E080_HINT,
     MIDDLEWARE_PATH,
     W001,
     W002,
@@ -68,6 +70,7 @@ from .messages import (
 )
 from .sms_backends import DEV_SMS_BACKENDS, backend_errors, deadline_problems, provider_errors
 from .two_factor import two_factor_problems
+from .urlconf import url_errors
 
 __all__ = [
     "AUTH_MIDDLEWARE_PATH",
@@ -107,6 +110,8 @@ __all__ = [
     "E063",
     "E064",
     "E065",
+    "E080",
+    "E080_HINT",
     "E164_RE",
     "IMMEDIATE_TASK_BACKENDS",
     "MIDDLEWARE_PATH",
@@ -149,6 +154,7 @@ def check_settings(app_configs=None, **kwargs) -> list:
         *account_warnings(),
         *format_errors(),
         *link_problems(),
+        *url_errors(),
     ]
 
 

@@ -48,6 +48,8 @@ __all__ = [
     "E063",
     "E064",
     "E065",
+    "E080",
+    "E080_HINT",
     "W001",
     "W002",
     "W003",
@@ -112,6 +114,14 @@ E064 = "WEBOTP_LINK_BASE_URL is not an https:// URL while DEBUG is False."
 E065 = (
     "WEBOTP_LINK is on while DEBUG is False, but neither WEBOTP_LINK_BASE_URL nor WEBOTP_DOMAIN "
     "is set: a link's host would come from the request's Host header."
+)
+E080 = (
+    "django_webotp.urls is not included in the URLconf ('webotp' is not a registered "
+    "namespace): LOGIN_URL and the sign-in pages cannot be reached."
+)
+E080_HINT = (
+    'Add path("login/", include("django_webotp.urls")) to urlpatterns in ROOT_URLCONF '
+    "(from django.urls import include, path)."
 )
 
 W001 = f"{BACKEND_PATH} is not in AUTHENTICATION_BACKENDS, so a verified code signs nobody in."

@@ -7,10 +7,11 @@ import logging
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.contrib.auth import authenticate, login
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, is_valid_path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 
 from ..exceptions import WebOTPError
 from ..models import Challenge
@@ -42,14 +43,25 @@ def safe_next(request: HttpRequest, url: str | None) -> str:
 
 
 def _resolve(to: Any) -> str:
-    """A URL or a URL name, as ``resolve_url`` reads LOGIN_REDIRECT_URL."""
+    """A URL or a URL name, as ``resolve_url`` reads LOGIN_REDIRECT_URL; "/" for Django's
+    default, ``/accounts/profile/``, when the site has no page there (a new project has none,
+    and a person's first sign-in should not end on a 404)."""
     to = str(to)
+    if to == global_settings.LOGIN_REDIRECT_URL and not _has_page(to):
+        return "/"
     try:
         return reverse(to)
     except NoReverseMatch:
         if "/" not in to and "." not in to:
             raise
         return to
+
+
+def _has_page(path: str) -> bool:
+    """Whether ``path`` resolves, as is or under the active language's i18n_patterns prefix."""
+    language = get_language()
+    prefixed = f"/{language}{path}" if language else None
+    return bool(is_valid_path(path) or (prefixed and is_valid_path(prefixed)))
 
 
 def sign_in(request: HttpRequest, challenge: Challenge, next_url: str | None) -> str | None:
