@@ -6,7 +6,7 @@ from django.apps import apps
 from django.core.checks import CheckMessage, Error
 from django.db import connections, router
 
-from .messages import E080, E080_HINT
+from .messages import E090, E090_HINT
 
 __all__ = ["UNSUPPORTED_VENDORS", "database_errors", "model_databases"]
 
@@ -31,9 +31,9 @@ def database_errors() -> list[CheckMessage]:
         if vendor in UNSUPPORTED_VENDORS:
             errors.append(
                 Error(
-                    E080.format(alias=alias, name=UNSUPPORTED_VENDORS[vendor]),
-                    hint=E080_HINT,
-                    id="webotp.E080",
+                    E090.format(alias=alias, name=UNSUPPORTED_VENDORS[vendor]),
+                    hint=E090_HINT,
+                    id="webotp.E090",
                 )
             )
     return errors

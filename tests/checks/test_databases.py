@@ -1,4 +1,4 @@
-"""webotp.E080: the app's models on MySQL or MariaDB, compared as whole lists.
+"""webotp.E090: the app's models on MySQL or MariaDB, compared as whole lists.
 
 The databases are a ConnectionHandler of the test's own (SQLite wrappers that never connect,
 one of them claiming to be MySQL), so the test database itself is left alone.
@@ -16,9 +16,9 @@ SQLITE = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
 
 def e080(alias):
     return Error(
-        checks.E080.format(alias=alias, name="MySQL or MariaDB"),
-        hint=checks.E080_HINT,
-        id="webotp.E080",
+        checks.E090.format(alias=alias, name="MySQL or MariaDB"),
+        hint=checks.E090_HINT,
+        id="webotp.E090",
     )
 
 
@@ -62,7 +62,7 @@ def test_the_models_on_mysql_are_an_error(site_databases):
 
 def test_the_error_is_a_registered_check(site_databases):
     site_databases("default")
-    assert [m for m in run_checks() if m.id == "webotp.E080"] == [e080("default")]
+    assert [m for m in run_checks() if m.id == "webotp.E090"] == [e080("default")]
 
 
 def test_another_database_on_mysql_is_the_site_s_business(site_databases):
@@ -83,6 +83,6 @@ def test_reads_from_mysql_are_an_error_too(site_databases, settings):
 
 
 def test_the_message_names_the_supported_databases_and_why():
-    message = checks.E080.format(alias="default", name="MySQL or MariaDB")
+    message = checks.E090.format(alias="default", name="MySQL or MariaDB")
     assert "PostgreSQL and SQLite" in message
     assert "models.W036" in message
