@@ -11,6 +11,7 @@ from django.core.checks import Tags, register
 from .abuse import bot_check_errors, budget_errors, destination_errors, rate_errors
 from .accounts import account_warnings, staff_sms_signin_warnings
 from .codes import code_errors
+from .databases import UNSUPPORTED_VENDORS, database_errors
 from .delivery import IMMEDIATE_TASK_BACKENDS, delivery_problems, queue_warnings
 from .deployment import UNSHARED_CACHES, deployment_warnings
 from .dev_tools import dev_errors
@@ -56,6 +57,8 @@ from .messages import (
     E065,
     E080,
     E080_HINT,
+    E090,
+    E090_HINT,
     MIDDLEWARE_PATH,
     W001,
     W002,
@@ -112,11 +115,14 @@ __all__ = [
     "E065",
     "E080",
     "E080_HINT",
+    "E090",
+    "E090_HINT",
     "E164_RE",
     "IMMEDIATE_TASK_BACKENDS",
     "MIDDLEWARE_PATH",
     "TEST_CODE_RE",
     "UNSHARED_CACHES",
+    "UNSUPPORTED_VENDORS",
     "W001",
     "W002",
     "W003",
@@ -137,6 +143,7 @@ __all__ = [
 @register(Tags.security, Tags.compatibility)
 def check_settings(app_configs=None, **kwargs) -> list:
     return [
+        *database_errors(),
         *backend_errors(),
         *provider_errors(),
         *deadline_problems(),

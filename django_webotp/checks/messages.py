@@ -50,6 +50,8 @@ __all__ = [
     "E065",
     "E080",
     "E080_HINT",
+    "E090",
+    "E090_HINT",
     "W001",
     "W002",
     "W003",
@@ -123,6 +125,14 @@ E080_HINT = (
     'Add path("login/", include("django_webotp.urls")) to urlpatterns in ROOT_URLCONF '
     "(from django.urls import include, path)."
 )
+# The databases: the app runs on PostgreSQL and SQLite only.
+E090 = (
+    "The database {alias!r}, which django_webotp's models are routed to, is {name}; django-webotp "
+    "supports PostgreSQL and SQLite only. On {name} Django does not create the partial unique "
+    "index that makes each code single-use (models.W036), and the purge's DELETE (a LIMIT inside "
+    "IN) is rejected."
+)
+E090_HINT = "Route django_webotp's models to a PostgreSQL or SQLite database (DATABASE_ROUTERS)."
 
 W001 = f"{BACKEND_PATH} is not in AUTHENTICATION_BACKENDS, so a verified code signs nobody in."
 W002 = "The rate-limit cache {alias!r} ({backend}) is not shared between processes."
