@@ -10,6 +10,7 @@ cache of what parsing found, never of objects that could be shared and changed),
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -20,7 +21,15 @@ from phonenumber_field.phonenumber import PhoneNumber
 from .conf import webotp_settings
 from .test_numbers import fixed_code
 
-__all__ = ["KnownNumber", "default_region", "known_number", "masked_number", "parse_phone"]
+__all__ = [
+    "KnownNumber",
+    "NumberFacts",
+    "default_region",
+    "known_number",
+    "masked_number",
+    "number_facts",
+    "parse_phone",
+]
 
 #: What ``phonenumbers.parse`` fills in, copied into each new ``KnownNumber``.
 _FIELDS = (
@@ -65,12 +74,39 @@ def _parsed(raw: str, region: str | None) -> tuple[tuple[Any, ...], bool] | None
     return tuple(getattr(number, name) for name in _FIELDS), bool(number.is_valid())
 
 
+@dataclass(frozen=True)
+class NumberFacts:
+    """What the defences ask of a valid number: its region, its type, its national digits."""
+
+    country_code: int
+    region: str | None
+    number_type: int
+    national: str
+
+
+@lru_cache(maxsize=4096)
+def number_facts(e164: str) -> NumberFacts | None:
+    """The facts of an E.164 number (None when it is no number), worked out once per process:
+    the region and the type are each another pass over the region's metadata."""
+    number = known_number(e164)
+    if number is None:
+        return None
+    return NumberFacts(
+        country_code=int(number.country_code or 0),
+        region=phonenumbers.region_code_for_number(number),
+        number_type=phonenumbers.number_type(number),
+        national=phonenumbers.national_significant_number(number),
+    )
+
+
 def known_number(raw: str, region: str | None = None) -> KnownNumber | None:
     """``raw`` parsed as phonenumbers parses it (valid or not); None when it is no number at all.
 
-    A new object every time, made from a per-process cache of what parsing found.
+    A new object every time, made from a per-process cache of what parsing found. A number
+    written with its "+" names its own country: the region does not matter, so it is not part
+    of what the cache is keyed by.
     """
-    found = _parsed(raw, region)
+    found = _parsed(raw, None if raw.startswith("+") else region)
     if found is None:
         return None
     values, valid = found

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from phonenumber_field.phonenumber import PhoneNumber
 
 from django_webotp.models import PhoneIdentity
-from django_webotp.phone import KnownNumber, known_number, parse_phone
+from django_webotp.phone import KnownNumber, known_number, number_facts, parse_phone
 
 
 @pytest.mark.parametrize(
@@ -64,3 +64,17 @@ def test_numbers_read_from_the_database_are_known_numbers(db):
     loaded = PhoneIdentity.objects.get(pk=identity.pk).phone_number
     assert isinstance(loaded, KnownNumber) and str(loaded) == "+447911123458"
     assert PhoneIdentity.objects.filter(phone_number="+447911123458").exists()
+
+
+def test_number_facts_answer_as_phonenumbers_does():
+    facts = number_facts("+447911123456")
+    number = PhoneNumber.from_string("+447911123456")
+    assert facts.region == phonenumbers.region_code_for_number(number)
+    assert facts.number_type == phonenumbers.number_type(number)
+    assert facts.national == "7911123456" and facts.country_code == 44
+    assert number_facts("not a number") is None
+
+
+def test_a_number_with_its_plus_is_the_same_whatever_the_region():
+    assert known_number("+447911123456", "US") == known_number("+447911123456", "GB")
+    assert known_number("07911 123456", "GB").as_e164 == "+447911123456"

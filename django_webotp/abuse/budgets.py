@@ -31,9 +31,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import phonenumbers
-from phonenumber_field.phonenumber import PhoneNumber
 
 from ..conf import webotp_settings
+from ..phone import number_facts
 from .clients import network
 from .counters import Outcome, Step, Use
 from .ratelimits import hash_phone
@@ -59,13 +59,14 @@ class BudgetExceeded(Refusal):
 
 def scope_values(phone_number: str) -> dict[str, str]:
     """The key of each number scope: hashed number, +CC and leading digits, region, "all"."""
-    number = PhoneNumber.from_string(phone_number)
-    national = phonenumbers.national_significant_number(number)
+    facts = number_facts(str(phone_number))
+    if facts is None:
+        raise ValueError(f"Not a phone number: {phone_number!r}")
     digits = webotp_settings.BUDGET_PREFIX_DIGITS
     return {
         "number": hash_phone(phone_number),
-        "prefix": f"+{number.country_code}{national[:digits]}",
-        "country": phonenumbers.region_code_for_number(number) or f"+{number.country_code}",
+        "prefix": f"+{facts.country_code}{facts.national[:digits]}",
+        "country": facts.region or f"+{facts.country_code}",
         "global": "all",
     }
 

@@ -6,6 +6,7 @@ import phonenumbers
 from phonenumber_field.phonenumber import PhoneNumber
 
 from ..conf import webotp_settings
+from ..phone import number_facts
 from ..test_numbers import fixed_code
 from .refusal import Refusal
 
@@ -19,15 +20,17 @@ def destination_refusal(number: PhoneNumber) -> Refusal | None:
     turns a sign-in form into someone else's revenue; they are refused before anything is sent.
     A WEBOTP_TEST_NUMBERS number is never refused: no SMS is ever sent to it.
     """
-    if fixed_code(number.as_e164) is not None:
+    e164 = number.as_e164
+    if fixed_code(e164) is not None:
         return None
-    region = phonenumbers.region_code_for_number(number)
+    facts = number_facts(e164)
+    region = facts.region if facts is not None else None
     allowed = webotp_settings.ALLOWED_REGIONS
     if (allowed is not None and region not in allowed) or region in (
         webotp_settings.BLOCKED_REGIONS or ()
     ):
         return Refusal("region")
-    number_type = phonenumbers.number_type(number)
+    number_type = facts.number_type if facts is not None else None
     allowed_types = {
         getattr(phonenumbers.PhoneNumberType, name) for name in webotp_settings.ALLOWED_NUMBER_TYPES
     }
