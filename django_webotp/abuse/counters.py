@@ -13,9 +13,9 @@ holds what was let through, and a refused flood neither fills a longer window no
 Where the rate-limit cache (``RATELIMIT_USE_CACHE``) is Django's ``RedisCache``, the plan is one
 Lua script (EVALSHA): one round trip, atomic, so counts are exact however many workers race. The
 process keeps one Redis client for it, built from that cache's settings (the first ``LOCATION``,
-the writer; its ``OPTIONS``), with keys made by the cache's ``make_and_validate_key`` (so
-``KEY_PREFIX``, ``VERSION`` and ``cache.clear()`` apply). Any other cache (LocMemCache, the
-database, memcached) runs the same plan through Django's public cache API, window by window.
+the writer; its ``OPTIONS``), with keys made by the cache's ``make_key`` (so ``KEY_PREFIX``,
+``VERSION`` and ``cache.clear()`` apply; unvalidated: ours are short ASCII). Any other cache
+(LocMemCache, the database, memcached) runs the plan through Django's public cache API.
 
 The app owns its counter because django-ratelimit's public API (``is_ratelimited``,
 ``get_usage``, the decorator) counts one rate per call through the cache API: it can count a
@@ -235,8 +235,6 @@ class _Redis:
     """The rate cache's Redis server: one client for the process, with both scripts."""
 
     def __init__(self, cache: BaseCache, config: dict[str, Any]) -> None:
-        # KEY_PREFIX, VERSION and KEY_FUNCTION apply. Not validated: validating walks every
-        # character for memcached's sake, and ours are short ASCII ("webotp:...:<hex>:...").
         self.key = cache.make_key
         self.client = _client(config)
         self.count_script = self.client.register_script(COUNT_SCRIPT)
