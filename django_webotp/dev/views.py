@@ -12,9 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ..conf import webotp_settings
-from ..flows import pending
+from ..flows.code_step import CodeStep
 from ..models import Challenge
-from ..purposes import CODE_SESSION_KEYS
+from ..purposes import PURPOSES
 from . import inbox
 
 __all__ = ["inbox_view", "simulator_messages"]
@@ -89,10 +89,11 @@ def simulator_messages(request: HttpRequest) -> JsonResponse:
 
 
 def _newest_session_challenge(request: HttpRequest) -> Challenge | None:
-    """The newest challenge any code page of this session waits for (sign-in or another purpose)."""
+    """The newest challenge any code page of this browser waits for (sign-in or another
+    purpose), read where each code step keeps it (``CodeStep.state``)."""
     ids = []
-    for key in CODE_SESSION_KEYS:
-        state = pending.states(request).get(key) or request.session.get(key) or {}
+    for purpose in PURPOSES:
+        state = CodeStep(request, purpose).state
         if state.get("phone") and state.get("challenge"):
             ids.append(state["challenge"])
     return Challenge.objects.filter(pk__in=ids).order_by("-created_at").first() if ids else None
