@@ -11,37 +11,28 @@ BENCH_DELIVERY picks "sync" or "task" delivery; "task" queues on django-tasks-db
 
 import os
 
+from bench.targets import base
 from example_project.settings import *  # noqa: F403
 from example_project.settings import INSTALLED_APPS
+
+# The database, Redis and sessions every target shares (over the example project's own).
+DATABASES = base.DATABASES
+BENCH_REDIS_URL = base.BENCH_REDIS_URL
+SESSION_ENGINE = base.SESSION_ENGINE
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 ROOT_URLCONF = "bench.urls"
 SECRET_KEY = "bench-only-secret-key-0123456789-0123456789-0123456789"
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": os.environ.get("BENCH_DB", "webotp_bench"),
-        "USER": "postgres",
-        "HOST": "127.0.0.1",
-        "PORT": "5432",
-        "CONN_MAX_AGE": 60,
-    }
-}
-BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": BENCH_REDIS_URL,
-    },
+    **base.CACHES,
     "ratelimit": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": BENCH_REDIS_URL,
         "KEY_PREFIX": "rl",
     },
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
