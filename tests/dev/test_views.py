@@ -95,6 +95,7 @@ def test_the_inbox_lists_both_sources_newest_first_with_the_parsed_line(client, 
     assert html.index("+447700900123") < html.index("07911 123456")  # newest first
     assert "111111 is your code." in html
     assert 'host <code>testserver</code>, code <code class="webotp-sms-code">111111</code>' in html
+    assert "To <strong>07911 123456</strong>" in html and PHONE not in html
     assert 'code <code class="webotp-sms-code">222222</code>' in html
     assert "Warning:" not in html
     assert str(outbox_dir) in html
