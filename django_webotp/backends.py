@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from collections.abc import Iterable
 from datetime import timedelta
@@ -23,6 +24,9 @@ from .purposes import PURPOSES
 __all__ = ["PhoneOTPBackend", "create_user", "follow_number"]
 
 logger = logging.getLogger("django_webotp")
+
+#: What ``create_user`` puts after "-" when another account has the number as its name.
+_TAKEN_SUFFIX = re.compile(r"[0-9a-f]{6}")
 
 
 class PhoneOTPBackend(ModelBackend):
@@ -119,8 +123,9 @@ def create_user(phone_number: str):
 
 
 def follow_number(user: Any, old_numbers: Iterable[str], new_number: str) -> bool:
-    """Rename a user named after a number it just gave up (as ``create_user`` names them) after
-    its new number, so that the password sign-in and the pages name the number it has now.
+    """Rename a user named after a number it just gave up (as ``create_user`` names them: the
+    number, or the number and a suffix when that name was taken) after its new number, so that
+    the password sign-in and the pages name the number it has now.
 
     Called inside the phone change's transaction. A username that is not one of the old numbers
     (an e-mail address, a name someone typed) is left alone. So is one whose new name another
@@ -129,7 +134,7 @@ def follow_number(user: Any, old_numbers: Iterable[str], new_number: str) -> boo
     """
     field = get_user_model().USERNAME_FIELD
     current = user.get_username()
-    if current == new_number or current not in set(old_numbers):
+    if current == new_number or not named_after(current, old_numbers):
         return False
     users = get_user_model()._default_manager
     if name_taken(new_number):
@@ -142,6 +147,12 @@ def follow_number(user: Any, old_numbers: Iterable[str], new_number: str) -> boo
     if renamed:
         setattr(user, field, new_number)
     return bool(renamed)
+
+
+def named_after(username: str, numbers: Iterable[str]) -> bool:
+    """Whether ``create_user`` would have named an account after one of ``numbers`` so."""
+    number, _, suffix = username.partition("-")  # E.164 has no "-"
+    return number in set(numbers) and (username == number or bool(_TAKEN_SUFFIX.fullmatch(suffix)))
 
 
 def name_taken(username: str) -> bool:

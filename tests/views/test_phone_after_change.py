@@ -86,6 +86,17 @@ def test_an_account_named_after_its_number_follows_the_new_number(client, phoned
     assert PHONE not in home and "07400 123456" not in home
 
 
+def test_the_name_a_sign_up_got_when_its_number_was_taken_follows_too(client, phoned):
+    """create_user names an account "+44...-a1b2c3" when another already has the number."""
+    get_user_model()._default_manager.filter(pk=phoned.pk).update(
+        **{get_user_model().USERNAME_FIELD: f"{PHONE}-a1b2c3"}
+    )
+    changes = change_number(client)
+    assert reloaded(phoned).get_username() == NEW_PHONE
+    assert [c["username_changed"] for c in changes] == [True]
+    assert authenticate(None, username=NEW_PHONE, password=PASSWORD) == phoned
+
+
 def test_a_name_another_account_has_is_left_and_the_change_stands(client, phoned, caplog):
     other = make_user(NEW_PHONE, password="other-password")  # named so by hand, no phone
     caplog.set_level(logging.WARNING, logger="django_webotp")
