@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -18,7 +21,12 @@ from .models import Challenge, PhoneIdentity
 from .models.prepared import Prepared, compiled_rows
 from .purposes import PURPOSES
 
-__all__ = ["PhoneOTPBackend", "create_user"]
+__all__ = ["PhoneOTPBackend", "create_user", "follow_number"]
+
+logger = logging.getLogger("django_webotp")
+
+#: What ``create_user`` puts after "-" when another account has the number as its name.
+_TAKEN_SUFFIX = re.compile(r"[0-9a-f]{6}")
 
 
 class PhoneOTPBackend(ModelBackend):
@@ -112,3 +120,51 @@ def create_user(phone_number: str):
     user.set_unusable_password()
     user.save()
     return user
+
+
+def follow_number(user: Any, old_numbers: Iterable[str], new_number: str) -> bool:
+    """Rename a user named after a number it just gave up (as ``create_user`` names them: the
+    number, or the number and a suffix when that name was taken) after its new number, so that
+    the password sign-in and the pages name the number it has now.
+
+    Called inside the phone change's transaction. A username that is not one of the old numbers
+    (an e-mail address, a name someone typed) is left alone. So is one whose new name another
+    account already has: the change stands, nobody's account is touched, and a warning (with
+    the user's primary key, never a number) says why. True when the user was renamed.
+    """
+    field = get_user_model().USERNAME_FIELD
+    current = user.get_username()
+    if current == new_number or not named_after(current, old_numbers):
+        return False
+    users = get_user_model()._default_manager
+    if name_taken(new_number):
+        return _kept(user)
+    try:
+        with transaction.atomic():  # a savepoint: losing a race for the name keeps the change
+            renamed = users.filter(pk=user.pk, **{field: current}).update(**{field: new_number})
+    except IntegrityError:  # another account took the name a moment ago
+        return _kept(user)
+    if renamed:
+        setattr(user, field, new_number)
+    return bool(renamed)
+
+
+def named_after(username: str, numbers: Iterable[str]) -> bool:
+    """Whether ``create_user`` would have named an account after one of ``numbers`` so."""
+    number, _, suffix = username.partition("-")  # E.164 has no "-"
+    return number in set(numbers) and (username == number or bool(_TAKEN_SUFFIX.fullmatch(suffix)))
+
+
+def name_taken(username: str) -> bool:
+    """Whether an account is already called ``username`` (its USERNAME_FIELD)."""
+    User = get_user_model()
+    return User._default_manager.filter(**{User.USERNAME_FIELD: username}).exists()
+
+
+def _kept(user: Any) -> bool:
+    logger.warning(
+        "User %s keeps its old phone number as its username after a phone change: another "
+        "account's username is the new number",
+        user.pk,
+    )
+    return False

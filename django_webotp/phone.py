@@ -25,6 +25,7 @@ __all__ = [
     "KnownNumber",
     "NumberFacts",
     "default_region",
+    "display_number",
     "known_number",
     "masked_number",
     "number_facts",
@@ -130,6 +131,36 @@ def parse_phone(raw: str, region: str | None = None) -> PhoneNumber | None:
     if number.is_valid() or fixed_code(number.as_e164) is not None:
         return number
     return None
+
+
+def display_number(number: PhoneNumber | str | None) -> str:
+    """A number as people read it: "07400 123456" where the site dials it without a country code
+    (the country calling code of WEBOTP_DEFAULT_REGION, else PHONENUMBER_DEFAULT_REGION; a GB site
+    so shows Guernsey's and Jersey's +44 numbers too), "+1 202-555-0123" anywhere else.
+
+    For pages only: SMS text, API JSON and form values keep E.164, which machines read back.
+    Anything but a valid number in E.164 (a username, a fictional test number, "") comes back
+    as it was, never an exception. Each number is formatted once per process and site region.
+    """
+    if number is None:
+        return ""
+    if isinstance(number, str):
+        text = number
+    else:
+        text = number.as_e164 if number.is_valid() else str(number)
+    return _for_people(text, default_region())
+
+
+@lru_cache(maxsize=4096)
+def _for_people(text: str, region: str | None) -> str:
+    if not text.startswith("+") or len(text) > 16:  # E.164: "+" and at most 15 digits
+        return text
+    number = known_number(text)
+    if number is None or not number.is_valid() or number.as_e164 != text:
+        return text
+    home = phonenumbers.country_code_for_region(region.upper()) if region else 0
+    national = number.country_code == home
+    return number.as_national if national else number.as_international
 
 
 def masked_number(number: PhoneNumber | str | None) -> str:

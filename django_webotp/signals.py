@@ -2,7 +2,9 @@
 
 Each is sent with ``request`` (or None), ``phone_number`` (E.164 string), ``purpose``, and,
 where it applies, ``challenge`` and ``reason``. ``phone_changed`` is sent with ``request``,
-``user``, ``phone_number`` (the new number) and ``old_numbers`` (the numbers it replaced, a list).
+``user``, ``phone_number`` (the new number), ``old_numbers`` (the numbers it replaced, a list)
+and ``username_changed`` (True when the user, named after its old number, was renamed after the
+new one; False too when another account has that name, which a warning logs).
 ``delivery_stalled`` is sent by ``manage.py webotp_sweep`` with ``age`` (seconds the oldest
 queued code has waited for a worker) and ``queued`` (how many wait), when the age passes
 WEBOTP_QUEUE_STALL_AFTER: the task workers are down or behind.

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.utils import timezone
 
-from django_webotp.backends import PhoneOTPBackend, create_user, signup
+from django_webotp.backends import PhoneOTPBackend, create_user, named_after, signup
 from django_webotp.models import Challenge, PhoneIdentity
 from tests.support.users import make_user
 
@@ -71,3 +71,25 @@ def test_custom_create_user_setting(settings):
 
 def make_named_user(phone_number):
     return make_user("custom-" + phone_number[-4:])
+
+
+@pytest.mark.parametrize(
+    ("username", "named"),
+    [
+        (PHONE, True),
+        (f"{PHONE}-a1b2c3", True),  # create_user's name when the number's was taken
+        (f"{PHONE}-a1b2c", False),
+        (f"{PHONE}-a1b2c3-ffffff", False),
+        (f"{PHONE}x", False),
+        ("+447911123457", False),  # another number
+        ("alice", False),
+    ],
+)
+def test_named_after_knows_the_names_create_user_gives(username, named):
+    assert named_after(username, [PHONE]) is named
+
+
+def test_a_sign_up_named_after_its_number_is_recognised_as_such():
+    user = create_user(PHONE)
+    twin = create_user(PHONE)  # the name is taken: a suffix
+    assert named_after(user.get_username(), [PHONE]) and named_after(twin.get_username(), [PHONE])

@@ -63,6 +63,17 @@ def test_signed_in_pages_and_sign_out(client):
 
 
 @pytest.mark.django_db
+def test_an_account_named_after_its_number_is_shown_by_it_as_people_read_it(client):
+    user = make_user(username=PHONE)  # as a phone sign-up names it
+    PhoneIdentity.objects.create(user=user, phone_number=PHONE)
+    client.force_login(user)
+    for page in ("/", "/account/"):
+        html = client.get(page).content.decode()
+        assert "Signed in as <strong>07911 123456</strong>." in html
+        assert PHONE not in html
+
+
+@pytest.mark.django_db
 def test_the_example_site_in_spanish(client):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "es"
     page = client.get(reverse("home")).content.decode()

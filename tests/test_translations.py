@@ -109,7 +109,7 @@ def test_the_code_page_and_its_errors_in_spanish(es):
     es.post(LOGIN, {"phone_number": PHONE})
     page = text(es.get(VERIFY))
     assert "Ingresa tu código" in page
-    assert f"Te enviamos un código por SMS al {PHONE}." in page
+    assert "Te enviamos un código por SMS al 07911 123456." in page
     assert "Código del SMS" in page
     assert "¿No te llegó el SMS?" in page
     assert re.search(r"\(disponible en \d+ segundos\)", page)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from ..conf import webotp_settings
 from ..flows.code_step import CodeStep
 from ..models import Challenge
+from ..phone import display_number
 from ..purposes import PURPOSES
 from . import inbox
 
@@ -77,7 +78,7 @@ def simulator_messages(request: HttpRequest) -> JsonResponse:
     """
     challenge = _newest_session_challenge(request)
     if challenge is None:
-        return JsonResponse({"phone": None, "messages": []})
+        return JsonResponse({"phone": None, "shown_as": None, "messages": []})
     phone = challenge.phone
     since = challenge.created_at.timestamp()
     found = [
@@ -85,7 +86,13 @@ def simulator_messages(request: HttpRequest) -> JsonResponse:
         for message in inbox.messages()
         if message.to == phone and message.sent_at and message.sent_at.timestamp() >= since
     ]
-    return JsonResponse({"phone": phone, "messages": [_as_json(m) for m in reversed(found)]})
+    return JsonResponse(
+        {
+            "phone": phone,
+            "shown_as": display_number(phone),  # as the bar says it; "phone" is what SMS go to
+            "messages": [_as_json(m) for m in reversed(found)],
+        }
+    )
 
 
 def _newest_session_challenge(request: HttpRequest) -> Challenge | None:

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import signals
+from ..backends import follow_number
 from ..delivery.compose import notice_body
 from ..delivery.tasks import queue_notice
 from ..models import Challenge, PhoneIdentity, Purpose
@@ -73,7 +74,8 @@ def complete(request: HttpRequest, user: Any, challenge: Challenge) -> bool:
 
     The new number does what the old one did: it signs in alone if a number it replaced did,
     or if the account has no password (a phone is its only way in); a number added to a
-    password account (two-step enrolment) is only ever its second factor.
+    password account (two-step enrolment) is only ever its second factor. A user named after
+    the number it replaced is renamed after the new one (``backends.follow_number``).
 
     False when the number was taken by another account in the meantime, or when the session did
     not prove itself before the code was sent (``needs_proof``): nothing changes then.
@@ -92,6 +94,7 @@ def complete(request: HttpRequest, user: Any, challenge: Challenge) -> bool:
             else:
                 signs_in = any(flag for _, flag in rows) or not user.has_usable_password()
                 PhoneIdentity.objects.create(user=user, phone_number=new, can_sign_in=signs_in)
+            renamed = follow_number(user, old, new)
     except IntegrityError:
         return False
     replaced = [number for number in old if number != new]
@@ -103,6 +106,11 @@ def complete(request: HttpRequest, user: Any, challenge: Challenge) -> bool:
 
     transaction.on_commit(notify)
     signals.phone_changed.send(
-        sender=PhoneIdentity, request=request, user=user, phone_number=new, old_numbers=replaced
+        sender=PhoneIdentity,
+        request=request,
+        user=user,
+        phone_number=new,
+        old_numbers=replaced,
+        username_changed=renamed,
     )
     return True

@@ -1,4 +1,10 @@
-"""``{% webotp_bot_check %}``: the bot check's widget on a form that sends a code.
+"""``{% webotp_bot_check %}`` and ``{{ number|webotp_phone }}``, for the pages around a code.
+
+``webotp_phone`` shows a phone number as people read it (``phone.display_number``): "07400
+123456" on a site whose region dials it so, "+1 202-555-0123" elsewhere; anything that is not
+a valid E.164 number (a username, say) is shown as it is.
+
+``webotp_bot_check`` renders the bot check's widget on a form that sends a code.
 
 Rendered where a code goes to a number that has not proved itself to the site yet: the sign-in
 form, and the forms that text a new number (a phone change, a first number). It renders
@@ -10,8 +16,10 @@ hCaptcha) overrides that template.
 from __future__ import annotations
 
 from django import template
+from phonenumber_field.phonenumber import PhoneNumber
 
 from ..conf import webotp_settings
+from ..phone import display_number
 
 register = template.Library()
 
@@ -22,3 +30,10 @@ def webotp_bot_check() -> dict[str, object]:
         "bot_check": bool(webotp_settings.BOT_CHECK),
         "turnstile_site_key": webotp_settings.TURNSTILE_SITE_KEY or "",
     }
+
+
+@register.filter
+def webotp_phone(number: object) -> str:
+    if isinstance(number, PhoneNumber) or number is None:
+        return display_number(number)
+    return display_number(str(number))

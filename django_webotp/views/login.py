@@ -31,6 +31,7 @@ from ..flows.pending import keeps_pending
 from ..flows.signin import SessionUnavailable, sign_in
 from ..forms import CodeForm, PhoneForm
 from ..models import Challenge, Purpose
+from ..phone import display_number
 from ..wording import account_unavailable, delivery_state, lost_message, session_unavailable
 from .base import CodeStepView, fixed_url, not_sent
 from .texts import CODE_PAGE, PHONE_PAGE, page_texts
@@ -138,7 +139,7 @@ class VerifyView(CodeStepView):
         # verify.html reads these plain values: each is worked out once, not per use.
         texts = page_texts(CODE_PAGE)
         # As {% blocktranslate %} does: the catalogue's sentence trusted, the number escaped.
-        phone = escape(context.get("phone_number", ""))
+        phone = escape(display_number(context.get("phone_number", "")))
         texts["sent_to"] = mark_safe(texts["sent_to"] % {"phone": phone})  # noqa: S308
         wait = context.get("resend_wait")
         if wait:

@@ -28,6 +28,7 @@ from ..flows.signin import safe_next
 from ..flows.two_factor import State, get_state, real_user, user_phone
 from ..forms import CodeForm, PhoneForm
 from ..models import Challenge, Purpose, Status
+from ..phone import display_number
 from .base import PAGE_DECORATORS, CodeStepView, not_sent, say, with_next
 
 __all__ = ["NewPhoneForm", "PhoneChangeView", "PhoneCurrentView", "PhoneVerifyView"]
@@ -154,7 +155,8 @@ class PhoneVerifyView(PhoneAccessMixin, CodeStepView):
         self.step.forget()
         if self.enrolling:
             two_factor.mark_verified(self.request, self.user, method="enroll")
-        say(self.request, _("Your phone number is now %(phone)s.") % {"phone": challenge.phone})
+        phone = display_number(challenge.phone)
+        say(self.request, _("Your phone number is now %(phone)s.") % {"phone": phone})
         return HttpResponseRedirect(safe_next(self.request, self.next_url))
 
     def extra_context(self, challenge: Challenge | None) -> dict[str, Any]:

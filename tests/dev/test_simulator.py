@@ -12,6 +12,7 @@ def test_the_simulator_feed_offers_the_two_factor_code(client, alice, settings):
     send_two_factor_code(client)
     feed = client.get(reverse("webotp_dev:simulator_messages")).json()
     assert feed["phone"] == PHONE
+    assert feed["shown_as"] == "07400 123456"  # what the bar says it waits for
     assert [m["origin_bound"]["code"] for m in feed["messages"]] == [last_code(PHONE)]
 
 

@@ -92,9 +92,10 @@ def test_the_inbox_lists_both_sources_newest_first_with_the_parsed_line(client, 
 
     html = client.get(INBOX).content.decode()
 
-    assert html.index("+447700900123") < html.index(PHONE)  # newest first
+    assert html.index("+447700900123") < html.index("07911 123456")  # newest first
     assert "111111 is your code." in html
     assert 'host <code>testserver</code>, code <code class="webotp-sms-code">111111</code>' in html
+    assert "To <strong>07911 123456</strong>" in html and PHONE not in html
     assert 'code <code class="webotp-sms-code">222222</code>' in html
     assert "Warning:" not in html
     assert str(outbox_dir) in html
@@ -137,7 +138,7 @@ def test_an_unreadable_file_is_shown_not_a_500(client, outbox_dir):
     assert response.status_code == 200
     assert "Could not read 20260101-000000-000000-broken.sms" in html
     assert "Could not read 20260101-000000-000001-binary.sms" in html
-    assert html.index(PHONE) < html.index("Could not read")  # unreadable ones last
+    assert html.index("07911 123456") < html.index("Could not read")  # unreadable ones last
 
 
 def test_only_the_newest_files_are_read(client, outbox_dir, monkeypatch):
@@ -165,7 +166,7 @@ def feed(client):
 
 def test_the_feed_is_empty_without_a_code_request(client, debug):
     sms.send_sms(PHONE, "123456\n\n@testserver #123456")
-    assert feed(client) == {"phone": None, "messages": []}
+    assert feed(client) == {"phone": None, "shown_as": None, "messages": []}
 
 
 def test_the_feed_has_this_sessions_sms_since_its_code_was_requested(client, outbox_dir):

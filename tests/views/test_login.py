@@ -68,7 +68,8 @@ def test_code_page_renders_the_one_time_code_field_and_script(client):
     assert " required" in html
     assert "django_webotp/webotp.js" in html
     assert "<script>" not in html  # no inline script: CSP-friendly
-    assert PHONE in html
+    assert "We sent a code by SMS to 07911 123456." in html  # as people read it, not E.164
+    assert PHONE not in html
 
 
 def test_code_page_without_a_request_goes_back_to_the_phone_page(client):

@@ -222,7 +222,7 @@
               offer(code);
               return;
             }
-            bar.say(data.phone ? t("waiting_for", { phone: data.phone }) : t("no_request"));
+            bar.say(data.phone ? t("waiting_for", { phone: data.shown_as || data.phone }) : t("no_request"));
             timer = setTimeout(poll, POLL_MS);
           })
           .catch(function (error) {
