@@ -24,6 +24,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Hashable
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -80,7 +81,13 @@ class SmsBackend(ProviderSmsBackend):
         super().__init__(*args, **kwargs)
         if not str(self.config["url"]).startswith(("https://", "http://")):
             raise ImproperlyConfigured("WEBOTP_WEBHOOK_URL must be an http:// or https:// URL.")
-        self.opener = urllib.request.build_opener(_NoRedirect)
+
+    def client_key(self) -> Hashable:
+        return ()  # the opener holds no setting: one for every gateway
+
+    def build_client(self) -> urllib.request.OpenerDirector:
+        # urllib opens a connection per request (no keep-alive); the opener itself is shared.
+        return urllib.request.build_opener(_NoRedirect)
 
     def request(self, message: Any, message_id: str) -> urllib.request.Request:
         payload = {"id": message_id, "to": message.to, "body": message.body}
@@ -100,7 +107,7 @@ class SmsBackend(ProviderSmsBackend):
         try:
             # Only a 2xx answer comes back from open(); every other one raises HTTPError.
             request = self.request(message, message_id)
-            self.opener.open(request, timeout=self.call_timeout()).close()
+            self.client.open(request, timeout=self.call_timeout()).close()
         except urllib.error.HTTPError as exc:
             with exc:
                 raise self.failure(self._reason(exc), f"HTTP {exc.code}") from None
