@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import IntegrityError, transaction
@@ -55,6 +56,19 @@ class PhoneOTPBackend(ModelBackend):
         if user is None or not self.user_can_authenticate(user):
             return None
         return user
+
+    async def aauthenticate(  # type: ignore[override]
+        self, request: HttpRequest | None, webotp_challenge: Challenge | None = None, **kwargs: Any
+    ):
+        """``authenticate`` for ``django.contrib.auth.aauthenticate`` (ASGI views, async code).
+
+        ModelBackend's own ``aauthenticate`` knows only a username and password, so without this
+        the async call refused a challenge the sync one accepts. The sync path runs in the
+        thread Django keeps for the ORM: the sign-up it may do is one transaction, as there.
+        """
+        return await sync_to_async(self.authenticate)(
+            request, webotp_challenge=webotp_challenge, **kwargs
+        )
 
 
 def user_for_phone(phone_number: str):

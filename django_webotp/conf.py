@@ -139,6 +139,9 @@ DEFAULTS: dict[str, Any] = {
     "WEBHOOK_TIMEOUT": None,  # seconds; None: SMS_TIMEOUT
     # Seconds a signed gateway receipt stays acceptable (replay window).
     "WEBHOOK_TOLERANCE": 300,
+    # Also sign requests, and accept receipts, the old way (X-WebOTP-Signature): deprecated, to
+    # be off by default in the next release and then removed; Standard Webhooks headers always.
+    "WEBHOOK_LEGACY_SIGNATURES": True,
     # Backends tried in order by the failover backend: dotted paths, or
     # {"BACKEND": path, "OPTIONS": {constructor arguments}} to give one its own settings.
     "FAILOVER_BACKENDS": [],

@@ -8,6 +8,11 @@ new one; False too when another account has that name, which a warning logs).
 ``delivery_stalled`` is sent by ``manage.py webotp_sweep`` with ``age`` (seconds the oldest
 queued code has waited for a worker) and ``queued`` (how many wait), when the age passes
 WEBOTP_QUEUE_STALL_AFTER: the task workers are down or behind.
+``delivery_status_changed`` is sent when a provider's delivery receipt moves a challenge's
+delivery status, once the change is committed, with ``challenge``, ``old_status``,
+``new_status``, ``provider`` ("twilio", "vonage", "webhook") and ``receipt`` (what the provider
+said: its ``raw_status``, ``error_code`` and ``message_id``); a repeated or out-of-order receipt
+that changes nothing sends nothing.
 """
 
 from typing import Any
@@ -23,6 +28,7 @@ __all__ = [
     "code_sent",
     "code_verified",
     "delivery_stalled",
+    "delivery_status_changed",
     "phone_changed",
     "rate_limited",
     "send_about",
@@ -38,6 +44,7 @@ rate_limited = Signal()
 budget_exceeded = Signal()
 phone_changed = Signal()
 delivery_stalled = Signal()
+delivery_status_changed = Signal()
 
 
 def send_about(signal: Signal, request: Any, challenge: Any, **extra: Any) -> None:

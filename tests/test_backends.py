@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import authenticate
+from asgiref.sync import async_to_sync
+from django.contrib.auth import aauthenticate, authenticate
 from django.utils import timezone
 
 from django_webotp.backends import PhoneOTPBackend, create_user, named_after, signup
@@ -39,6 +40,23 @@ def test_refuses_what_is_not_a_fresh_consumed_sign_in_challenge():
     assert backend.authenticate(None, webotp_challenge=consumed(purpose="other")) is None
     old = consumed(consumed_at=timezone.now() - timedelta(minutes=10))
     assert backend.authenticate(None, webotp_challenge=old) is None
+    assert not PhoneIdentity.objects.exists()
+
+
+def test_async_authenticate_accepts_what_the_sync_one_does():
+    challenge = consumed()
+    user = async_to_sync(aauthenticate)(None, webotp_challenge=challenge)
+    assert user is not None
+    assert user == authenticate(None, webotp_challenge=challenge)  # signed up once, found again
+    assert PhoneIdentity.objects.get(phone_number=PHONE).user == user
+    assert user.backend == "django_webotp.backends.PhoneOTPBackend"
+
+
+def test_async_authenticate_refuses_what_the_sync_one_refuses():
+    pending = Challenge.objects.issue(PHONE, "login", ttl=300, max_attempts=5, code_length=6)
+    old = consumed(consumed_at=timezone.now() - timedelta(minutes=10))
+    for challenge in (pending, old, None, "not a challenge"):
+        assert async_to_sync(aauthenticate)(None, webotp_challenge=challenge) is None
     assert not PhoneIdentity.objects.exists()
 
 

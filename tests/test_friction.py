@@ -16,7 +16,8 @@ from django_webotp.friction import turnstile
 def siteverify(settings):
     """A local siteverify: records each form it gets and answers with ``answer["body"]``."""
     received = []
-    answer = {"body": {"success": True}, "status": 200}
+    # Cloudflare's answer for a token solved on this site's page (RequestFactory's host).
+    answer = {"body": {"success": True, "hostname": "testserver"}, "status": 200}
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
@@ -41,11 +42,11 @@ def siteverify(settings):
     server.shutdown()
 
 
-def post(token="token-from-widget"):
+def post(token="token-from-widget", **meta):
     data = {"phone_number": "+447400123456"}
     if token:
         data["cf-turnstile-response"] = token
-    return RequestFactory().post("/", data, REMOTE_ADDR="203.0.113.9")
+    return RequestFactory().post("/", data, **{"REMOTE_ADDR": "203.0.113.9", **meta})
 
 
 def test_a_valid_token_passes_and_is_sent_with_secret_and_ip(siteverify):
@@ -58,6 +59,38 @@ def test_a_valid_token_passes_and_is_sent_with_secret_and_ip(siteverify):
             "remoteip": ["203.0.113.9"],
         }
     ]
+
+
+def test_cloudflare_is_sent_the_client_behind_a_trusted_proxy(siteverify, settings):
+    received, _ = siteverify
+    settings.WEBOTP_TRUSTED_PROXIES = 1
+    request = post(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.4, 192.0.2.7")
+
+    assert turnstile(request, "+447400123456") is True
+    assert received[0]["remoteip"] == ["192.0.2.7"]  # the client, not the proxy at REMOTE_ADDR
+
+
+def test_a_token_solved_on_another_site_is_refused(siteverify, caplog):
+    _, answer = siteverify
+    answer["body"] = {"success": True, "hostname": "elsewhere.example"}
+
+    assert turnstile(post(), "+447400123456") == (
+        "The check that you are not a robot was completed on another site."
+    )
+    assert "Turnstile token solved on 'elsewhere.example', not on ['testserver']." in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("hostname", "passes"),
+    [("example.com", True), ("embed.example.net", True), ("testserver", False), ("", False)],
+)
+def test_with_webotp_domain_the_token_must_be_solved_there(siteverify, settings, hostname, passes):
+    _, answer = siteverify
+    settings.WEBOTP_DOMAIN = "example.com"
+    settings.WEBOTP_EMBEDDED_DOMAIN = "embed.example.net"
+    answer["body"] = {"success": True, "hostname": hostname}
+
+    assert (turnstile(post(), "+447400123456") is True) is passes
 
 
 def test_a_refused_token_is_refused_with_a_message(siteverify):

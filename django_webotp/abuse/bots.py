@@ -20,6 +20,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from ..conf import webotp_settings
+from ..sms_format.hosts import without_port
 from .clients import client_ip
 from .refusal import Refusal
 
@@ -33,8 +34,10 @@ TURNSTILE_FIELD = "cf-turnstile-response"
 def turnstile(request: HttpRequest, phone_number: str) -> bool | str:
     """Verify the Turnstile widget's token (``cf-turnstile-response``) with Cloudflare.
 
-    Fails closed: no token, a refused token, or Cloudflare not answering within 5 seconds all
-    refuse the code, with a message the person can act on.
+    Fails closed: no token, a refused token, a token solved on another site's page, or
+    Cloudflare not answering within 5 seconds all refuse the code, with a message the person
+    can act on. Cloudflare is sent the client's address as the rest of the app resolves it
+    (``client_ip``: WEBOTP_TRUSTED_PROXIES), not the nearest proxy's.
     """
     secret = webotp_settings.TURNSTILE_SECRET
     if not secret:
@@ -54,10 +57,25 @@ def turnstile(request: HttpRequest, phone_number: str) -> bool | str:
     except (OSError, ValueError) as exc:
         logger.warning("Turnstile did not answer: %s", exc)
         return _("We could not check that you are not a robot. Please try again.")
-    if outcome.get("success") is True:
-        return True
-    logger.info("Turnstile refused a token: %s", outcome.get("error-codes"))
-    return _("The check that you are not a robot failed. Please try again.")
+    if outcome.get("success") is not True:
+        logger.info("Turnstile refused a token: %s", outcome.get("error-codes"))
+        return _("The check that you are not a robot failed. Please try again.")
+    solved_on, hosts = str(outcome.get("hostname") or "").lower(), site_hosts(request)
+    if solved_on not in hosts:
+        # A token is good for any site using the same site key: one solved on a page
+        # elsewhere (a farm of solved tokens) must not pass here.
+        logger.warning("Turnstile token solved on %r, not on %s.", solved_on, sorted(hosts))
+        return _("The check that you are not a robot was completed on another site.")
+    return True
+
+
+def site_hosts(request: HttpRequest) -> set[str]:
+    """Where our pages, and so the Turnstile widget, are: WEBOTP_DOMAIN (and the embedded
+    sign-in's host, WEBOTP_EMBEDDED_DOMAIN), else the request's own host."""
+    if webotp_settings.DOMAIN:
+        hosts = {webotp_settings.DOMAIN, webotp_settings.EMBEDDED_DOMAIN}
+        return {host.lower() for host in hosts if host}
+    return {without_port(request.get_host())}
 
 
 def refusal(request: HttpRequest, phone_number: str) -> Refusal | None:

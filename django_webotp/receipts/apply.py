@@ -20,6 +20,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
 from ..models import Challenge, DeliveryEvent, DeliveryStatus
+from ..signals import delivery_status_changed
 
 __all__ = [
     "RANK",
@@ -110,9 +111,23 @@ def record(receipt: Receipt) -> Challenge | None:
         defaults={"status": receipt.status or ""},
     )
     if created and receipt.status in RANK:
+        old_status = challenge.delivery_status
         lower = [status for status, rank in RANK.items() if rank < RANK[receipt.status]]
-        Challenge.objects.filter(pk=challenge.pk, delivery_status__in=lower).update(
+        moved = Challenge.objects.filter(pk=challenge.pk, delivery_status__in=lower).update(
             delivery_status=receipt.status, delivery_error_code=receipt.error_code[:32]
         )
         challenge.refresh_from_db(fields=["delivery_status", "delivery_error_code"])
+        if moved:  # the row count decides: a receipt that changed nothing says nothing
+            transaction.on_commit(lambda: _announce(challenge, old_status, receipt))
     return challenge
+
+
+def _announce(challenge: Challenge, old_status: str, receipt: Receipt) -> None:
+    delivery_status_changed.send(
+        sender=Challenge,
+        challenge=challenge,
+        old_status=old_status,
+        new_status=receipt.status,
+        provider=receipt.provider,
+        receipt=receipt,
+    )

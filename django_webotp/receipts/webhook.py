@@ -1,11 +1,13 @@
-"""Receipts from your own gateway, signed exactly like the webhook backend's requests.
+"""Receipts from your own gateway, signed like the webhook backend's requests.
 
 ``POST`` JSON ``{"id": "<the id we sent>", "status": "queued|sent|delivered|undelivered|failed",
-"error_code": "<optional, the gateway's or carrier's>"}`` with ``X-WebOTP-Timestamp`` and
-``X-WebOTP-Signature`` computed over the raw body with ``WEBOTP_WEBHOOK_SECRET``; a timestamp
-further than ``WEBOTP_WEBHOOK_TOLERANCE`` seconds from now is refused, so a captured receipt
-cannot be replayed later. Amazon SNS delivery logs can reach this view too: a small CloudWatch
-Logs subscription (a Lambda function) that signs and forwards them (README: "Going live").
+"error_code": "<optional, the gateway's or carrier's>"}`` signed with ``WEBOTP_WEBHOOK_SECRET``
+the Standard Webhooks way (``webhook-id``, ``webhook-timestamp``, ``webhook-signature``), or,
+while ``WEBOTP_WEBHOOK_LEGACY_SIGNATURES`` is on (deprecated), with ``X-WebOTP-Timestamp`` and
+``X-WebOTP-Signature``. A timestamp further than ``WEBOTP_WEBHOOK_TOLERANCE`` seconds from now
+is refused, so a captured receipt cannot be replayed later. Amazon SNS delivery logs can reach
+this view too: a small CloudWatch Logs subscription (a Lambda function) that signs and forwards
+them (README: "Going live").
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from ..conf import webotp_settings
 from ..models import DeliveryStatus
+from ..sms import standard_webhooks
 from ..sms.backends.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from .apply import ForgedReceipt, MalformedReceipt, Receipt, json_object
 
@@ -23,14 +26,22 @@ __all__ = ["read"]
 ACCEPTED = {"queued", "sent", "delivered", "undelivered", "failed"}
 
 
-def read(request: HttpRequest) -> Receipt:
-    if not verify(
-        webotp_settings.WEBHOOK_SECRET or "",
+def signed(request: HttpRequest) -> bool:
+    """Whether the receipt is signed with our secret, by either scheme the settings accept."""
+    secret, tolerance = webotp_settings.WEBHOOK_SECRET or "", webotp_settings.WEBHOOK_TOLERANCE
+    if standard_webhooks.SIGNATURE_HEADER in request.headers:
+        return standard_webhooks.verify(secret, request.headers, request.body, tolerance)
+    return bool(webotp_settings.WEBHOOK_LEGACY_SIGNATURES) and verify(
+        secret,
         request.headers.get(TIMESTAMP_HEADER, ""),
         request.body,
         request.headers.get(SIGNATURE_HEADER, ""),
-        webotp_settings.WEBHOOK_TOLERANCE,
-    ):
+        tolerance,
+    )
+
+
+def read(request: HttpRequest) -> Receipt:
+    if not signed(request):
         raise ForgedReceipt("missing, wrong or stale signature")
     data = json_object(request.body)
     message_id, status = data.get("id"), data.get("status")

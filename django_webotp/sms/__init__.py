@@ -2,7 +2,8 @@
 
 Pick a backend with ``WEBOTP_SMS_BACKEND`` (a dotted path to a class named ``SmsBackend``), the
 way ``EMAIL_BACKEND`` picks a mail backend. The ``locmem`` backend collects messages in
-``django_webotp.sms.outbox`` for tests, like ``django.core.mail.outbox``.
+``django_webotp.sms.outbox`` for tests, like ``django.core.mail.outbox``. A backend is cheap to
+build: the provider's client it sends through is kept for the process (``sms/clients.py``).
 """
 
 from __future__ import annotations

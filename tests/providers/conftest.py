@@ -9,6 +9,7 @@ import socket
 
 import pytest
 
+from django_webotp.sms import clients
 from tests.support.providers import SECRETS
 
 from .server import ProviderServer
@@ -123,3 +124,12 @@ def aws_environment(monkeypatch, tmp_path):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", raising=False)
     monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_provider_clients():
+    """Each test builds its own provider clients: the environment (AWS credentials, a proxy)
+    shapes a client as it is built, and a test's environment is its own."""
+    clients.forget()
+    yield
+    clients.forget()

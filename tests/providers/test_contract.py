@@ -96,7 +96,7 @@ PROVIDERS = [
         },
         timeout=1,  # the SDK takes whole seconds
         tls=True,
-        sdk="vonage",
+        sdk="vonage_sms",
     ),
     Provider(
         "sns",

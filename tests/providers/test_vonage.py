@@ -103,6 +103,18 @@ def test_refused_messages_are_mapped(tls_provider_server, status, reason):
     assert_no_secret("".join(traceback.format_exception(error)))
 
 
+def test_a_long_message_with_one_part_refused_names_that_parts_status(tls_provider_server):
+    answer = vonage_sent(count=2)
+    answer["messages"][1] = {"status": "7", "error-text": "Number barred"}
+    tls_provider_server.reply(200, answer)
+
+    with pytest.raises(SmsDeliveryError) as caught:
+        backend(tls_provider_server).send_messages([SmsMessage(TO, BODY)])
+
+    assert caught.value.reason == "unroutable"
+    assert "(Vonage status 7)" in str(caught.value)
+
+
 def test_a_partly_refused_long_message_names_the_refused_part(tls_provider_server):
     answer = vonage_sent(count=2)
     answer["messages"][1] = {"status": "1", "error-text": "Throttled"}

@@ -157,3 +157,33 @@ def test_gateway_hanging_up_is_an_error(provider_server):
 def test_only_http_urls(url):
     with pytest.raises(ImproperlyConfigured, match="must be an http:// or https:// URL"):
         SmsBackend(url=url, secret=SECRET)
+
+
+def test_requests_are_signed_the_standard_webhooks_way(provider_server):
+    reference = pytest.importorskip("standardwebhooks")
+    message = SmsMessage(TO, BODY)
+
+    backend(provider_server, legacy_signatures=False).send_messages([message])
+
+    [request] = provider_server.requests
+    names = ("webhook-id", "webhook-timestamp", "webhook-signature")
+    headers = {name: request.header(name) for name in names}
+    payload = reference.Webhook(SECRET.encode()).verify(request.body, headers)
+    assert payload == {"id": message.provider_message_id, "to": TO, "body": BODY}
+    assert headers["webhook-id"] == message.provider_message_id
+    assert request.header("X-WebOTP-Signature") is None  # the old scheme, turned off
+
+
+def test_the_old_signature_is_still_sent_by_default_and_its_setting_turns_it_off(provider_server):
+    backend(provider_server).send_messages([SmsMessage(TO, BODY)])
+    with override_settings(WEBOTP_WEBHOOK_LEGACY_SIGNATURES=False):
+        backend(provider_server).send_messages([SmsMessage(TO, BODY)])
+
+    old, new = provider_server.requests
+    assert old.header("X-WebOTP-Signature") and old.header("webhook-signature")
+    assert new.header("X-WebOTP-Signature") is None and new.header("webhook-signature")
+
+
+def test_a_malformed_whsec_secret_is_found_when_the_backend_is_built(provider_server):
+    with pytest.raises(ImproperlyConfigured, match="starts with whsec_"):
+        backend(provider_server, secret="whsec_" + "!" * 40, fail_silently=True)

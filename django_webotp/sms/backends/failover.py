@@ -4,7 +4,9 @@
 {constructor arguments}}`` (two accounts of one provider, say). A backend that raises
 ``SmsDeliveryError`` hands the message to the next; the one that delivers stamps its own name on
 ``message.backend``. Every backend is built up front, so a misconfigured one is an
-``ImproperlyConfigured`` at once rather than a surprise on the day the first one fails.
+``ImproperlyConfigured`` at once rather than a surprise on the day the first one fails; that
+only checks its settings: its provider's client (``sms/clients.py``) is built the first time
+the member is tried, so ``[twilio, sns]`` pays nothing for SNS while Twilio delivers.
 
 All members share one deadline (``deadline``, set by the sender): each is given what is left of
 it, and none is tried once it has passed, so the whole send stays within WEBOTP_SEND_DEADLINE.

@@ -9,13 +9,14 @@ whose text says which provider failed and why, without credentials or the recipi
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
 from ...conf import webotp_settings
 from ...exceptions import SmsDeliveryError
+from .. import clients
 from .base import BaseSmsBackend
 
 __all__ = ["REASONS", "ProviderSmsBackend"]
@@ -116,6 +117,21 @@ class ProviderSmsBackend(BaseSmsBackend):
         if remaining is None:
             return self.timeout
         return max(min(self.timeout, remaining), 0.1)
+
+    # -- the provider's client ----------------------------------------------------------------
+
+    @property
+    def client(self) -> Any:
+        """The provider's client, built on first use and shared by the process's sends."""
+        return clients.shared((type(self), self.client_key()), self.build_client)
+
+    def client_key(self) -> Hashable:
+        """What shapes the client (credentials, host, timeout): another value, another client."""
+        return (self.timeout, *self.config.values())
+
+    def build_client(self) -> Any:
+        """A new client for the provider's API; ``client`` calls it once per configuration."""
+        raise NotImplementedError
 
     # -- sending -------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ there is no receipts view for it (see the README's "Going live" section).
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -62,8 +63,10 @@ class SmsBackend(ProviderSmsBackend):
     }
     required = ("region",)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def client_key(self) -> Hashable:
+        return (self.config["region"], self.config["endpoint_url"], self.timeout)
+
+    def build_client(self) -> Any:
         import boto3
         from botocore.config import Config
 
@@ -74,7 +77,9 @@ class SmsBackend(ProviderSmsBackend):
             read_timeout=self.timeout,
             retries={"mode": "standard", "total_max_attempts": 1},
         )
-        self.client = boto3.session.Session().client(
+        # boto3 clients are thread-safe (its sessions are not: this one is used only here).
+        # Credentials are found when the client is built; boto3 refreshes a role's by itself.
+        return boto3.session.Session().client(
             "sns",
             region_name=self.config["region"],
             endpoint_url=self.config["endpoint_url"],

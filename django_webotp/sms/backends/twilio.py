@@ -8,7 +8,7 @@ becomes the challenge's provider message id, which Twilio's status callbacks ref
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from .provider import ProviderSmsBackend
@@ -67,21 +67,32 @@ class SmsBackend(ProviderSmsBackend):
             missing.append("WEBOTP_TWILIO_FROM or WEBOTP_TWILIO_MESSAGING_SERVICE_SID")
         return missing
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def credentials(self) -> tuple[str, str]:
+        config = self.config
+        if config["api_key"]:
+            return config["api_key"], config["api_secret"]
+        return config["account_sid"], config["auth_token"]
+
+    def client_key(self) -> Hashable:
+        # A client of your own is part of the key (held, so its id is never reused).
+        return (
+            *self.credentials(),
+            self.config["account_sid"],
+            self.config["http_client"],
+            self.timeout,
+        )
+
+    def build_client(self) -> Any:
         from twilio.http.http_client import TwilioHttpClient
         from twilio.rest import Client
 
-        config = self.config
-        if config["api_key"]:
-            username, password = config["api_key"], config["api_secret"]
-        else:
-            username, password = config["account_sid"], config["auth_token"]
-        http_client = config["http_client"] or TwilioHttpClient(timeout=self.timeout)
+        # TwilioHttpClient keeps one requests session: its connections stay open between sends.
+        http_client = self.config["http_client"] or TwilioHttpClient(timeout=self.timeout)
         if getattr(http_client, "timeout", None) is None:
             http_client.timeout = self.timeout  # a client of your own still gets a timeout
-        self.client = Client(
-            username, password, account_sid=config["account_sid"], http_client=http_client
+        username, password = self.credentials()
+        return Client(
+            username, password, account_sid=self.config["account_sid"], http_client=http_client
         )
 
     def send_message(self, message: Any) -> str:

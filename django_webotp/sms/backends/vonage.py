@@ -1,4 +1,4 @@
-"""Vonage SMS API through the official SDK (v4): ``pip install django-webotp[vonage]``.
+"""Vonage SMS API through the official SDK's SMS package: ``pip install django-webotp[vonage]``.
 
 One ``POST https://rest.nexmo.com/sms/json`` per message, form fields ``from``, ``to`` (E.164
 without "+"), ``text``, ``type`` and optional ``callback``, authenticated with the API key and
@@ -15,6 +15,8 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections.abc import Hashable
+from importlib.metadata import version
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -57,12 +59,14 @@ class _RedactSecrets(logging.Filter):
 
 logging.getLogger("vonage").addFilter(_RedactSecrets())
 
+_ERROR_CODE = re.compile(r"error code ([0-9]+)")
+
 
 class SmsBackend(ProviderSmsBackend):
     name = "vonage"
     label = "Vonage"
     extra = "vonage"
-    sdk_module = "vonage"
+    sdk_module = "vonage_sms"
     check_id = "webotp.E012"
     options = {
         "api_key": "VONAGE_API_KEY",
@@ -78,25 +82,32 @@ class SmsBackend(ProviderSmsBackend):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from vonage import Auth, HttpClientOptions, Vonage
-
-        config = self.config
-        callback = config["status_callback"]
+        callback = self.config["status_callback"]
         if callback and len(callback) > 100:
             raise ImproperlyConfigured(
                 "WEBOTP_VONAGE_STATUS_CALLBACK is over Vonage's 100 characters."
             )
-        auth = Auth(api_key=config["api_key"], api_secret=config["api_secret"])
+
+    def client_key(self) -> Hashable:
+        config = self.config
+        return (config["api_key"], config["api_secret"], config["rest_host"], self.timeout)
+
+    def build_client(self) -> Any:
+        # The SMS API's own package and the SDK's HTTP client, not the whole SDK's facade.
+        from vonage_http_client import Auth, HttpClient, HttpClientOptions
+        from vonage_sms import Sms
+
+        auth = Auth(api_key=self.config["api_key"], api_secret=self.config["api_secret"])
         # The SDK takes whole seconds; it retries nothing here, so failover can act quickly.
         options = {"timeout": max(math.ceil(self.timeout), 1), "max_retries": 0}
-        if config["rest_host"]:
-            options["rest_host"] = config["rest_host"]
-        self.client = Vonage(auth, HttpClientOptions(**options))
+        if self.config["rest_host"]:
+            options["rest_host"] = self.config["rest_host"]
+        return Sms(HttpClient(auth, HttpClientOptions(**options), version("vonage-http-client")))
 
     def send_message(self, message: Any) -> str:
         from requests import RequestException, Timeout
         from vonage_http_client.errors import HttpRequestError
-        from vonage_sms import SmsError
+        from vonage_sms import PartialFailureError, SmsError
         from vonage_sms import SmsMessage as VonageSms
 
         fields = {
@@ -108,9 +119,9 @@ class SmsBackend(ProviderSmsBackend):
         if self.config["status_callback"]:
             fields["callback"] = self.config["status_callback"]
         try:
-            response = self.client.sms.send(VonageSms(**fields))
-        except SmsError:
-            status = self._last_status()
+            response = self.client.send(VonageSms(**fields))
+        except SmsError as exc:
+            status = refused_status(exc, PartialFailureError)
             raise self.failure(
                 STATUS_REASONS.get(status, "error"), f"Vonage status {status}"
             ) from None
@@ -123,9 +134,17 @@ class SmsBackend(ProviderSmsBackend):
             raise self.failure("error", f"could not reach the API: {type(exc).__name__}") from None
         return response.messages[0].message_id or ""
 
-    def _last_status(self) -> str:
-        """The first refused message's status code from the SMS API's answer."""
-        # The SDK raised SmsError after parsing this very answer, so it is JSON with "messages".
-        parts = self.client.http_client.last_response.json()["messages"]
+
+def refused_status(exc: Exception, partial_failure: type[Exception]) -> str:
+    """The first refused message's status code, from the error the SDK raised for it.
+
+    Taken from the error, not from the shared client's ``last_response``: another thread's
+    send may have replaced that since.
+    """
+    if isinstance(exc, partial_failure):
+        parts = getattr(exc, "response", {}).get("messages", [])
         refused = [part for part in parts if str(part.get("status")) != "0"] or parts
-        return str(refused[0].get("status", "unknown"))
+        return str(refused[0].get("status", "unknown")) if refused else "unknown"
+    # "Sms.send_message method failed with error code 4: Bad Credentials"
+    found = _ERROR_CODE.search(str(exc))
+    return found.group(1) if found else "unknown"

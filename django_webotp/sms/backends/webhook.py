@@ -1,15 +1,19 @@
 """POSTs each SMS as signed JSON to your own gateway: for in-house and less common providers.
 
 Request: ``POST WEBOTP_WEBHOOK_URL`` with ``Content-Type: application/json`` and the body
-``{"id": "<message id>", "to": "+E164", "body": "<text>"}``, plus two headers:
+``{"id": "<message id>", "to": "+E164", "body": "<text>"}``, signed with
+``WEBOTP_WEBHOOK_SECRET`` as Standard Webhooks specifies (``webhook-id``, the message id;
+``webhook-timestamp``; ``webhook-signature``: see ``sms/standard_webhooks.py``), so any Standard
+Webhooks library verifies it. While ``WEBOTP_WEBHOOK_LEGACY_SIGNATURES`` is on (deprecated, the
+default for this release), it also carries the old headers:
 
 * ``X-WebOTP-Timestamp``: Unix time in whole seconds when the request was signed;
 * ``X-WebOTP-Signature``: ``v1=`` and the lowercase hex HMAC-SHA256, keyed with
   ``WEBOTP_WEBHOOK_SECRET``, of the timestamp, a ".", and the raw body bytes.
 
 The gateway answers 2xx once it has taken the message; the ``id`` we sent is the provider
-message id, which its delivery receipts (same signature, see ``receipts/webhook.py``) refer to.
-Any other answer is a failure: 401/403 "auth", 429 "throttled", 408/504 "timeout", or the
+message id, which its delivery receipts (signed the same way, see ``receipts/webhook.py``) refer
+to. Any other answer is a failure: 401/403 "auth", 429 "throttled", 408/504 "timeout", or the
 ``reason`` in a JSON body ``{"reason": "invalid_number"}``; redirects are not followed.
 Only the standard library is used. the README's "Going live" section has the full specification.
 """
@@ -24,11 +28,13 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Hashable
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
 from ... import __version__
+from .. import standard_webhooks
 from .provider import REASONS, ProviderSmsBackend
 
 __all__ = ["SIGNATURE_HEADER", "TIMESTAMP_HEADER", "SmsBackend", "sign", "verify"]
@@ -40,7 +46,7 @@ HTTP_REASONS = {401: "auth", 403: "auth", 408: "timeout", 429: "throttled", 504:
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
-    """The ``X-WebOTP-Signature`` value for ``body`` signed at ``timestamp``."""
+    """The old (deprecated) ``X-WebOTP-Signature`` value for ``body`` signed at ``timestamp``."""
     mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
     return "v1=" + mac.hexdigest()
 
@@ -73,25 +79,40 @@ class SmsBackend(ProviderSmsBackend):
     name = "webhook"
     label = "The SMS gateway"
     check_id = "webotp.E013"
-    options = {"url": "WEBHOOK_URL", "secret": "WEBHOOK_SECRET", "timeout": "WEBHOOK_TIMEOUT"}
+    options = {
+        "url": "WEBHOOK_URL",
+        "secret": "WEBHOOK_SECRET",
+        "timeout": "WEBHOOK_TIMEOUT",
+        "legacy_signatures": "WEBHOOK_LEGACY_SIGNATURES",
+    }
     required = ("url", "secret")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not str(self.config["url"]).startswith(("https://", "http://")):
             raise ImproperlyConfigured("WEBOTP_WEBHOOK_URL must be an http:// or https:// URL.")
-        self.opener = urllib.request.build_opener(_NoRedirect)
+        standard_webhooks.key(self.config["secret"])  # a malformed whsec_ secret: said at once
+
+    def client_key(self) -> Hashable:
+        return ()  # the opener holds no setting: one for every gateway
+
+    def build_client(self) -> urllib.request.OpenerDirector:
+        # urllib opens a connection per request (no keep-alive); the opener itself is shared.
+        return urllib.request.build_opener(_NoRedirect)
 
     def request(self, message: Any, message_id: str) -> urllib.request.Request:
         payload = {"id": message_id, "to": message.to, "body": message.body}
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-        timestamp = str(int(time.time()))
+        now = time.time()
         headers = {
             "Content-Type": "application/json",
             "User-Agent": f"django-webotp/{__version__}",
-            TIMESTAMP_HEADER: timestamp,
-            SIGNATURE_HEADER: sign(self.config["secret"], timestamp, body),
+            **standard_webhooks.headers(self.config["secret"], message_id, body, now),
         }
+        if self.config["legacy_signatures"]:
+            timestamp = str(int(now))
+            headers[TIMESTAMP_HEADER] = timestamp
+            headers[SIGNATURE_HEADER] = sign(self.config["secret"], timestamp, body)
         url = self.config["url"]  # http(s) only: checked in __init__
         return urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
 
@@ -100,7 +121,7 @@ class SmsBackend(ProviderSmsBackend):
         try:
             # Only a 2xx answer comes back from open(); every other one raises HTTPError.
             request = self.request(message, message_id)
-            self.opener.open(request, timeout=self.call_timeout()).close()
+            self.client.open(request, timeout=self.call_timeout()).close()
         except urllib.error.HTTPError as exc:
             with exc:
                 raise self.failure(self._reason(exc), f"HTTP {exc.code}") from None
