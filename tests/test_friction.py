@@ -80,6 +80,17 @@ def test_a_token_solved_on_another_site_is_refused(siteverify, caplog):
     assert "Turnstile token solved on 'elsewhere.example', not on ['testserver']." in caplog.text
 
 
+def test_cloudflares_test_secret_passes_with_its_own_hostname(siteverify, settings):
+    """Cloudflare's always-pass test keys answer with "example.com", whatever the page: a site
+    developing with them is not refused (they prove nothing anyway)."""
+    _, answer = siteverify
+    settings.WEBOTP_TURNSTILE_SECRET = "1x0000000000000000000000000000000AA"
+    answer["body"] = {"success": True, "hostname": "example.com"}
+    assert turnstile(post(), "+447400123456") is True
+    settings.WEBOTP_TURNSTILE_SECRET = "1x0000000000000000000000000000000AB"  # not a test key
+    assert turnstile(post(), "+447400123456") is not True
+
+
 @pytest.mark.parametrize(
     ("hostname", "passes"),
     [("example.com", True), ("embed.example.net", True), ("testserver", False), ("", False)],
