@@ -1,7 +1,7 @@
 """The ``WEBOTP_*`` settings, read lazily so ``override_settings`` just works.
 
 Every default lives in ``DEFAULTS`` below and nowhere else. The documentation's settings
-reference is generated from it (docs/_ext/webotp_reference.py): each key's meaning is the comment
+reference is generated from it (docs/_ext/webotp_reference/): each key's meaning is the comment
 block above it and any comment at the end of its line (a key with only the latter shares the
 block of the key before it, as a group); a ``# --- Title ---`` line starts a section.
 Nothing here ever writes into ``django.conf.settings``.

@@ -1,6 +1,6 @@
 """The documentation: its generated reference covers the code, and the README stays a front page.
 
-docs/_ext/webotp_reference.py writes the reference tables from the package's source when the
+docs/_ext/webotp_reference/ writes the reference tables from the package's source when the
 site is built; these tests run its generators directly (plain Python: no Sphinx needed) against
 what the package really defines, so a new setting, check, signal, route or template that the
 reference would miss fails here, not months later in a reader's hands.
@@ -8,7 +8,7 @@ reference would miss fails here, not months later in a reader's hands.
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import re
 import sys
 from pathlib import Path
@@ -28,22 +28,21 @@ README = ROOT / "README.md"
 
 
 def load_generator():
-    spec = importlib.util.spec_from_file_location(
-        "webotp_reference", DOCS / "_ext" / "webotp_reference.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("webotp_reference", module)
-    spec.loader.exec_module(module)
-    return module
+    """docs/_ext/webotp_reference, as Sphinx imports it (docs/conf.py puts _ext on the path)."""
+    sys.path.insert(0, str(DOCS / "_ext"))
+    try:
+        return importlib.import_module("webotp_reference")
+    finally:
+        sys.path.remove(str(DOCS / "_ext"))
 
 
 reference = load_generator()
 
 
 def test_the_generator_needs_no_sphinx():
-    source = (DOCS / "_ext" / "webotp_reference.py").read_text()
-    assert not re.search(r"^\s*(import|from) (sphinx|docutils|myst_parser)", source, re.M)
+    for module in (DOCS / "_ext" / "webotp_reference").glob("*.py"):
+        source = module.read_text()
+        assert not re.search(r"^\s*(import|from) (sphinx|docutils|myst_parser)", source, re.M)
 
 
 def test_every_setting_has_its_default_and_a_meaning():
@@ -67,6 +66,23 @@ def test_meanings_come_from_the_comments_above_each_key():
     assert by_name["WEBOTP_RATELIMIT_IP"].meaning.startswith("Rate limits, comma-separated")
     assert by_name["WEBOTP_RATELIMIT_IP"].meaning.endswith("Codes requested per client IP.")
     assert by_name["WEBOTP_TWILIO_API_KEY"].section == "Real SMS providers"
+
+
+def test_a_key_without_a_comment_has_no_meaning(tmp_path):
+    """So the test above fails for a new setting nobody described, rather than lending it the
+    meaning of the key before it."""
+    conf = tmp_path / "conf.py"
+    conf.write_text(
+        "DEFAULTS = {\n"
+        "    # Rates, comma-separated.\n"
+        '    "RATE_A": "1/h",  # per number\n'
+        '    "RATE_B": "2/h",  # per address\n'
+        '    "UNDESCRIBED": 3,\n'
+        "}\n"
+    )
+    meanings = {s.name: s.meaning for s in reference.settings(conf)}
+    assert meanings["WEBOTP_RATE_B"] == "Rates, comma-separated. Per address."
+    assert meanings["WEBOTP_UNDESCRIBED"] == ""
 
 
 def check_constants() -> list[str]:
