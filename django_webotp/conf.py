@@ -1,6 +1,9 @@
 """The ``WEBOTP_*`` settings, read lazily so ``override_settings`` just works.
 
-Every default lives in ``DEFAULTS`` below and nowhere else; the README's settings table mirrors it.
+Every default lives in ``DEFAULTS`` below and nowhere else. The documentation's settings
+reference is generated from it (docs/_ext/webotp_reference/): each key's meaning is the comment
+block above it and any comment at the end of its line (a key with only the latter shares the
+block of the key before it, as a group); a ``# --- Title ---`` line starts a section.
 Nothing here ever writes into ``django.conf.settings``.
 """
 
@@ -13,6 +16,7 @@ from django.conf import settings as django_settings
 __all__ = ["DEFAULTS", "webotp_settings"]
 
 DEFAULTS: dict[str, Any] = {
+    # --- Sign-in and codes ---
     # Dotted path of the SMS backend class, like EMAIL_BACKEND.
     "SMS_BACKEND": "django_webotp.sms.backends.console.SmsBackend",
     # Directory of the filebased backend.
@@ -38,12 +42,13 @@ DEFAULTS: dict[str, Any] = {
     "SITE_NAME": None,
     # Callable (dotted path) that makes a user for a new phone number.
     "CREATE_USER": "django_webotp.backends.create_user",
+    # --- Abuse: where codes may go, budgets, bot checks ---
     # Where codes may go: ISO 3166 region codes (None: every region), and phonenumbers
     # number types (names of phonenumbers.PhoneNumberType) that can receive a code.
     "ALLOWED_REGIONS": None,
-    "BLOCKED_REGIONS": (),
-    "ALLOWED_NUMBER_TYPES": ("MOBILE", "FIXED_LINE_OR_MOBILE"),
-    # Caps on SMS sent, per scope, in the shared cache; see the README's "Threat model".
+    "BLOCKED_REGIONS": (),  # regions codes never go to
+    "ALLOWED_NUMBER_TYPES": ("MOBILE", "FIXED_LINE_OR_MOBILE"),  # premium-rate, VoIP...: refused
+    # Caps on SMS sent, per scope, in the shared cache (docs/topics/security.md: the threat model).
     # Asked in this order: the client's address and its network (/24, /64), the number (per
     # purpose), then the shared prefix, country and global budgets, which only real sends spend.
     "SMS_BUDGETS": {
@@ -60,10 +65,11 @@ DEFAULTS: dict[str, Any] = {
     "BOT_CHECK": None,
     # Secret and endpoint of the bundled Cloudflare Turnstile check (django_webotp.friction).
     "TURNSTILE_SECRET": None,
-    "TURNSTILE_URL": "https://challenges.cloudflare.com/turnstile/v0/siteverify",
+    "TURNSTILE_URL": "https://challenges.cloudflare.com/turnstile/v0/siteverify",  # the endpoint
     # Turnstile's public site key: set, the pages that send a code (sign-in, a new phone number)
     # show its widget while BOT_CHECK is on. None: no widget (override _bot_check.html instead).
     "TURNSTILE_SITE_KEY": None,
+    # --- Delivery ---
     # "sync": the request sends the SMS. "task": the request enqueues it on Django's tasks
     # framework (django.tasks; the django-tasks backport on Django 5.2) and a worker sends it.
     "DELIVERY": "sync",
@@ -82,6 +88,7 @@ DEFAULTS: dict[str, Any] = {
     # Seconds the web server gives a request before it kills the worker (gunicorn's --timeout,
     # 30 by default; uWSGI's harakiri). Only read by the check on SEND_DEADLINE.
     "WORKER_TIMEOUT": 30,
+    # --- Rate limits, proxies and cookies ---
     # Rate limits, comma-separated django-ratelimit rates ("5/h,10/d").
     "RATELIMIT_PHONE": "5/h,10/d",  # codes requested per phone number
     "RATELIMIT_IP": "20/h",  # codes requested per client IP
@@ -98,21 +105,21 @@ DEFAULTS: dict[str, Any] = {
     # number): its requests for that number get their own allowance, so others cannot lock the
     # number out. Days it lasts (0: no such cookie), and its name.
     "DEVICE_COOKIE_DAYS": 365,
-    "DEVICE_COOKIE_NAME": "webotp_browser",
+    "DEVICE_COOKIE_NAME": "webotp_browser",  # its name
     # The signed cookie that keeps a sign-in's code step (which code this browser asked for,
     # where it goes next) until the person is signed in: no session row for a visitor.
     "PENDING_COOKIE_NAME": "webotp_pending",
-    # --- Real SMS providers (README: "Going live"). Constructor arguments beat these. ---
+    # --- Real SMS providers (docs/howto/providers.md). Constructor arguments beat these. ---
     # Seconds a provider backend waits to connect, and again for each read, before giving up.
     "SMS_TIMEOUT": 10,
     # Twilio (pip install django-webotp[twilio]): the account SID, then either the auth token
     # or an API key SID + secret; a sender number/ID, a Messaging Service SID, or both.
     "TWILIO_ACCOUNT_SID": None,
     "TWILIO_AUTH_TOKEN": None,  # also verifies X-Twilio-Signature on delivery receipts
-    "TWILIO_API_KEY": None,
-    "TWILIO_API_SECRET": None,
-    "TWILIO_FROM": None,
-    "TWILIO_MESSAGING_SERVICE_SID": None,
+    "TWILIO_API_KEY": None,  # an API key SID (SK...), instead of the auth token
+    "TWILIO_API_SECRET": None,  # that API key's secret
+    "TWILIO_FROM": None,  # a sender number (E.164), short code or alphanumeric sender ID
+    "TWILIO_MESSAGING_SERVICE_SID": None,  # a Messaging Service (MG...) picks the sender
     # Absolute URL of the receipts view, sent as StatusCallback; None: the Messaging Service's.
     "TWILIO_STATUS_CALLBACK": None,
     # Amazon SNS (pip install django-webotp[sns]). Credentials come from boto3's usual chain
@@ -123,14 +130,15 @@ DEFAULTS: dict[str, Any] = {
     "SNS_ENDPOINT_URL": None,  # a VPC endpoint or other SNS-compatible URL; None: AWS's
     # Vonage SMS API (pip install django-webotp[vonage]): the API key and secret send messages.
     "VONAGE_API_KEY": None,
-    "VONAGE_API_SECRET": None,
+    "VONAGE_API_SECRET": None,  # the API secret
     # Verifies signed delivery receipts (the "sig" field), with the dashboard's signature
     # method, an HMAC: "md5", "sha1", "sha256" or "sha512".
     "VONAGE_SIGNATURE_SECRET": None,
-    "VONAGE_SIGNATURE_METHOD": "sha256",
+    "VONAGE_SIGNATURE_METHOD": "sha256",  # the dashboard's HMAC method
     # Seconds a signed receipt's "timestamp" may be from now (replay window): older ones 400.
     "VONAGE_TOLERANCE": 300,
-    "VONAGE_FROM": None,  # a number without "+" or an alphanumeric sender ID
+    # The sender: a number without "+", or an alphanumeric sender ID.
+    "VONAGE_FROM": None,
     # Absolute URL of the receipts view, sent as "callback"; None: the dashboard's.
     "VONAGE_STATUS_CALLBACK": None,
     # Your own HTTP gateway: JSON POSTed to WEBHOOK_URL, signed with WEBHOOK_SECRET.
@@ -145,6 +153,7 @@ DEFAULTS: dict[str, Any] = {
     # Backends tried in order by the failover backend: dotted paths, or
     # {"BACKEND": path, "OPTIONS": {constructor arguments}} to give one its own settings.
     "FAILOVER_BACKENDS": [],
+    # --- Development and testing ---
     # Fictional numbers with fixed codes, for app-store reviewers and demos, like Firebase's test
     # numbers: {"+15555550100": "123456"}. No SMS is sent to them; each use is logged. A system
     # check refuses them unless DEBUG is on or TEST_NUMBERS_IN_PRODUCTION acknowledges it.
@@ -154,7 +163,7 @@ DEFAULTS: dict[str, Any] = {
     # Load the Web OTP simulator on the code page, so any desktop browser fills the code from the
     # dev SMS inbox. Development only: needs DEBUG and the django_webotp.dev.urls include.
     "DEV_SIMULATOR": False,
-    # --- Purposes beyond sign-in (README: "Beyond sign-in"). ---
+    # --- Purposes beyond sign-in (docs/howto/two-factor.md and the pages after it) ---
     # Two-step verification after a password login, enforced by
     # django_webotp.middleware.TwoFactorMiddleware. False: only views marked with
     # @two_factor_required (or TwoFactorRequiredMixin) need the code. True: every view does,
@@ -171,7 +180,7 @@ DEFAULTS: dict[str, Any] = {
     # Seconds a sign-in, a password typed again or a code to the current number counts as
     # recent: changing the phone number needs one that recent (a stolen session has none).
     "REAUTH_MAX_AGE": 300,
-    # --- Links and formats (README: "One-tap links, QR codes and SMS formats"). ---
+    # --- Links and formats (docs/howto/links.md) ---
     # Put a one-tap link in the sign-in SMS: https://host/.../c/<token>/#<code>. Opening it shows
     # the code filled in and a button; nothing signs in until that button is pressed.
     "LINK": False,

@@ -22,6 +22,7 @@ __all__ = [
     "E008",
     "E009",
     "E010",
+    "E010_HINT",
     "E014",
     "E015",
     "E016",
@@ -82,6 +83,10 @@ E009 = "WEBOTP_TEST_NUMBERS must map E.164 numbers to codes of 4 to 10 digits: {
 # E010-E013: one id per provider backend (its check_id: E010 Twilio, E011 Amazon SNS, E012
 # Vonage, E013 the webhook), so a site can silence just one.
 E010 = "The {name} SMS backend ({path}) needs {missing}."
+E010_HINT = (
+    "Each provider's settings are in django-webotp's documentation: "
+    "https://github.com/django-webotp/django-webotp/blob/main/docs/howto/providers.md"
+)
 E014 = "WEBOTP_FAILOVER_BACKENDS: {problem}"
 E015 = "The {name} SMS backend ({path}) needs the {label} SDK, which is not installed."
 E016 = "WEBOTP_WEBHOOK_URL is not an https:// URL while DEBUG is False."

@@ -11,7 +11,19 @@ from django.utils.module_loading import import_string
 from ..conf import webotp_settings
 from ..sms.backends import failover, webhook
 from ..sms.backends.provider import ProviderSmsBackend
-from .messages import E001, E006, E010, E014, E015, E016, E017, E017_HINT, E042, W043
+from .messages import (
+    E001,
+    E006,
+    E010,
+    E010_HINT,
+    E014,
+    E015,
+    E016,
+    E017,
+    E017_HINT,
+    E042,
+    W043,
+)
 
 __all__ = ["DEV_SMS_BACKENDS", "backend_errors", "deadline_problems", "provider_errors"]
 
@@ -95,7 +107,7 @@ def provider_errors() -> list:
             errors.append(
                 Error(
                     E010.format(name=klass.name, path=path, missing="; ".join(missing)),
-                    hint="See the README's Going live section for each provider's settings.",
+                    hint=E010_HINT,
                     id=klass.check_id,
                 )
             )

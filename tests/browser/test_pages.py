@@ -83,7 +83,8 @@ def test_code_page_is_accessible(page):
 
 @pytest.mark.parametrize("viewport", [PHONE_VIEWPORT, DESKTOP_VIEWPORT], ids=["phone", "desktop"])
 def test_screenshots_of_every_step(new_page, viewport):
-    """test-artifacts/screenshots/: the phone page, the code page with and without an error,
+    """The screenshots (test-artifacts/screenshots/, or docs/_static/screenshots/ from
+    bash scripts/screenshots): the phone page, the code page with and without an error,
     and the signed-in page, at a phone-sized and a desktop viewport."""
     page = new_page(viewport=viewport)
     page.goto(reverse("webotp:login"))

@@ -211,7 +211,8 @@ def test_what_headless_chromium_exposes(page):
 
     There is no phone to receive an SMS, so the request stays pending (here for 1.5 s, the
     timeout of this probe) until the page aborts it. If a Chromium update changes this, update
-    the README ("What headless Chromium exposes") with what this test then finds.
+    docs/tutorial/without-a-phone.md ("What headless Chromium exposes") with what this test then
+    finds.
     """
     page.goto(reverse("webotp:login"))
     found = page.evaluate(

@@ -15,7 +15,10 @@ VONAGE = "django_webotp.sms.backends.vonage.SmsBackend"
 WEBHOOK = "django_webotp.sms.backends.webhook.SmsBackend"
 FAILOVER = "django_webotp.sms.backends.failover.SmsBackend"
 LOCMEM = "django_webotp.sms.backends.locmem.SmsBackend"
-HINT = "See the README's Going live section for each provider's settings."
+HINT = (
+    "Each provider's settings are in django-webotp's documentation: "
+    "https://github.com/django-webotp/django-webotp/blob/main/docs/howto/providers.md"
+)
 
 
 @pytest.fixture(autouse=True)
