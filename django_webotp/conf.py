@@ -185,6 +185,8 @@ DEFAULTS: dict[str, Any] = {
     # ("@example.com #123456 FA+9qCX9VSu") where browsers ignore it.
     "ANDROID_APP_HASH": None,
     # --- Passkeys (pip install django-webotp[passkeys]). ---
+    # Offer a passkey after an SMS sign-in and accept passkeys on the phone page.
+    "PASSKEYS": False,
     # The relying party id passkeys are bound to: the site's registrable domain ("example.com").
     # None: the request's host, while DEBUG is on only; a production site must set it.
     "PASSKEY_RP_ID": None,
