@@ -195,6 +195,8 @@ DEFAULTS: dict[str, Any] = {
     "PASSKEY_ORIGINS": None,
     # Seconds a passkey registration or sign-in may take, from its options to its answer.
     "PASSKEY_TIMEOUT": 180,
+    # Passkey ceremonies begun and answers checked per client IP (rates as RATELIMIT_IP).
+    "RATELIMIT_PASSKEY": "30/10m,200/d",
 }
 
 

@@ -52,6 +52,9 @@ REFUSALS = {
         "This passkey looks copied, so it was refused. Sign in with your phone number instead."
     ),
     "duplicate": _("This passkey is already registered."),
+    "not_recent": _(
+        "To add a passkey, confirm it is you first: sign in again or type your password."
+    ),
 }
 
 

@@ -30,6 +30,7 @@ from .passkey_ceremony import (
     rp_name,
     take,
 )
+from .reauth import recent
 from .signin import log_in
 
 try:  # the optional extra: pip install django-webotp[passkeys]
@@ -82,8 +83,14 @@ def _transport(name: Any) -> bool:
 
 
 def registration_options(request: HttpRequest, user: Any) -> dict[str, Any]:
-    """The options for ``navigator.credentials.create()``, as JSON-ready data."""
+    """The options for ``navigator.credentials.create()``, as JSON-ready data.
+
+    Only for a session that authenticated recently (``reauth``): a stolen session cookie must
+    not be able to add its own passkey, a way in that outlives the session.
+    """
     require_library()
+    if not recent(request, user):
+        raise PasskeyRefused("not_recent")
     options = webauthn.generate_registration_options(
         rp_id=relying_party_id(request),
         rp_name=rp_name(),
@@ -110,6 +117,8 @@ def register(request: HttpRequest, user: Any, answer: Any, name: str = "") -> Pa
     """Check the browser's answer to ``registration_options`` and keep the new passkey."""
     require_library()
     challenge = take(request, "register", user)
+    if not recent(request, user):
+        raise PasskeyRefused("not_recent")
     answer = _as_data(answer)
     try:
         verified = webauthn.verify_registration_response(

@@ -18,7 +18,7 @@ from django.test import RequestFactory
 from webauthn.helpers import bytes_to_base64url
 
 from django_webotp import signals
-from django_webotp.flows import passkey_ceremony, passkeys
+from django_webotp.flows import passkey_ceremony, passkeys, reauth
 from django_webotp.flows.passkeys import PasskeyRefused
 from django_webotp.models import Passkey, PasskeyUser
 from tests.support.authenticator import Authenticator
@@ -61,10 +61,17 @@ def alice():
     return make_user("+447400123456")
 
 
+def recently_signed_in(user, session=None):
+    """A request whose session ``user`` signed in to just now (what adding a passkey needs)."""
+    request = a_request(session)
+    reauth.mark(request, user, method="sign-in")
+    return request
+
+
 def registered(user, authenticator=None, session=None):
     """``user`` with a passkey on ``authenticator`` (a new one if not given)."""
     authenticator = authenticator or Authenticator()
-    request = a_request(session)
+    request = recently_signed_in(user, session)
     options = passkeys.registration_options(request, user)
     passkey = passkeys.register(request, user, authenticator.create(options), name="Phone")
     return authenticator, passkey
@@ -96,20 +103,21 @@ def test_a_registered_passkey_signs_its_user_in_without_an_sms(alice, sms_outbox
 
 
 def test_the_user_handle_is_random_and_the_same_for_every_passkey_of_an_account(alice):
-    request = a_request()
+    request = recently_signed_in(alice)
     first = passkeys.registration_options(request, alice)
     handle = PasskeyUser.objects.get(user=alice).handle
     assert len(handle) == 32
     assert first["user"]["id"] == bytes_to_base64url(bytes(handle))
     assert str(alice.pk).encode() != bytes(handle)
     assert b"7400123456" not in bytes(handle)
-    assert first["user"]["id"] == passkeys.registration_options(a_request(), alice)["user"]["id"]
+    again = passkeys.registration_options(recently_signed_in(alice), alice)
+    assert first["user"]["id"] == again["user"]["id"]
     assert make_user("bob") and PasskeyUser.handle_for(make_user("carol")) != bytes(handle)
 
 
 def test_registration_options_prefer_resident_keys_and_verification_and_exclude_known_ones(alice):
     authenticator, _passkey = registered(alice)
-    options = passkeys.registration_options(a_request(), alice)
+    options = passkeys.registration_options(recently_signed_in(alice), alice)
     assert options["rp"]["id"] == "testserver"
     assert options["attestation"] == "none"
     assert options["authenticatorSelection"]["residentKey"] == "preferred"
@@ -174,15 +182,16 @@ def test_an_expired_ceremony_is_refused(alice, monkeypatch, settings):
 def test_a_ceremony_answers_only_its_own_kind_and_account(alice):
     bob = make_user("bob")
     authenticator = Authenticator()
-    request = a_request()
+    request = recently_signed_in(alice)
     options = passkeys.registration_options(request, alice)
+    reauth.mark(request, bob, method="sign-in")
     with pytest.raises(PasskeyRefused) as refused:
         passkeys.register(request, bob, authenticator.create(options))
     assert refused.value.code == "no_ceremony"
     assert not Passkey.objects.exists()
 
     _authenticator, _passkey = registered(alice, authenticator)
-    request = a_request()
+    request = recently_signed_in(alice)
     options = passkeys.registration_options(request, alice)
     with pytest.raises(PasskeyRefused) as refused:
         passkeys.sign_in(request, authenticator.get(options), None)
@@ -241,7 +250,7 @@ def test_odd_answers_are_refused_not_raised(alice, answer):
     passkeys.sign_in_options(request)
     with pytest.raises(PasskeyRefused):
         passkeys.sign_in(request, answer, None)
-    request = a_request()
+    request = recently_signed_in(alice)
     passkeys.registration_options(request, alice)
     with pytest.raises(PasskeyRefused):
         passkeys.register(request, alice, answer)
@@ -282,7 +291,7 @@ def test_an_inactive_account_cannot_sign_in_with_its_passkey(alice):
 
 def test_the_same_passkey_is_not_registered_twice(alice):
     authenticator, _passkey = registered(alice)
-    request = a_request()
+    request = recently_signed_in(alice)
     options = passkeys.registration_options(request, alice)
     with pytest.raises(PasskeyRefused) as refused:
         passkeys.register(request, alice, authenticator.create(options))
@@ -313,3 +322,19 @@ def test_the_relying_party_id_comes_from_settings_outside_debug(settings):
     request = RequestFactory(HTTP_HOST="localhost:8000").get("/")
     request.session = SessionStore()
     assert passkeys.sign_in_options(request)["rpId"] == "localhost"
+
+
+def test_only_a_recent_sign_in_may_add_a_passkey(alice, monkeypatch, settings):
+    """A session cookie stolen long after its sign-in must not add a way in of its own."""
+    with pytest.raises(PasskeyRefused) as refused:
+        passkeys.registration_options(a_request(), alice)
+    assert refused.value.code == "not_recent"
+    settings.WEBOTP_REAUTH_MAX_AGE = 300
+    request = recently_signed_in(alice)
+    options = passkeys.registration_options(request, alice)
+    later = int(time.time()) + 301
+    monkeypatch.setattr(reauth, "_now", lambda: later)
+    with pytest.raises(PasskeyRefused) as refused:
+        passkeys.register(request, alice, Authenticator().create(options))
+    assert refused.value.code == "not_recent"
+    assert not Passkey.objects.exists()
