@@ -1,4 +1,5 @@
-"""Admin: challenges are read-only and never show a code; identities are searchable."""
+"""Admin: challenges are read-only and never show a code; identities are searchable; passkeys
+show what a person sees of them, never their key material."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from .dashboard import dashboard_context
-from .models import Challenge, DeliveryEvent, PhoneIdentity, Status
+from .models import Challenge, DeliveryEvent, Passkey, PhoneIdentity, Status
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -130,3 +131,26 @@ class PhoneIdentityAdmin(admin.ModelAdmin):
 
     def get_search_fields(self, request: HttpRequest) -> list[str]:
         return ["phone_number", f"user__{get_user_model().USERNAME_FIELD}"]
+
+
+@admin.register(Passkey)
+class PasskeyAdmin(admin.ModelAdmin):
+    """What the account's own passkey page shows: rename or delete, never add (a passkey is made
+    by its owner's authenticator) and never the credential id or public key."""
+
+    list_display = ["name", "user", "created_at", "last_used_at", "synced"]
+    list_filter = ["backup_eligible"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "created_at", "last_used_at", "synced", "backed_up"]
+    readonly_fields = ["user", "created_at", "last_used_at", "synced", "backed_up"]
+    date_hierarchy = "created_at"
+
+    @admin.display(boolean=True, description=_("synced"))
+    def synced(self, obj: Passkey) -> bool:
+        return obj.synced
+
+    def get_search_fields(self, request: HttpRequest) -> list[str]:
+        return ["name", f"user__{get_user_model().USERNAME_FIELD}"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -196,6 +196,19 @@ DEFAULTS: dict[str, Any] = {
     # The Android app's 11-character SMS Retriever hash, put after the code on the last line
     # ("@example.com #123456 FA+9qCX9VSu") where browsers ignore it.
     "ANDROID_APP_HASH": None,
+    # --- Passkeys (pip install django-webotp[passkeys]). ---
+    # Offer a passkey after an SMS sign-in and accept passkeys on the phone page.
+    "PASSKEYS": False,
+    # The relying party id passkeys are bound to: the site's registrable domain ("example.com").
+    # None: the request's host, while DEBUG is on only; a production site must set it.
+    "PASSKEY_RP_ID": None,
+    # Origins a passkey ceremony may come from (["https://example.com"]); None: the request's own
+    # scheme and host.
+    "PASSKEY_ORIGINS": None,
+    # Seconds a passkey registration or sign-in may take, from its options to its answer.
+    "PASSKEY_TIMEOUT": 180,
+    # Passkey ceremonies begun and answers checked per client IP (rates as RATELIMIT_IP).
+    "RATELIMIT_PASSKEY": "30/10m,200/d",
 }
 
 

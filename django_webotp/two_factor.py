@@ -1,4 +1,4 @@
-"""Two-step verification's public names, where the README and earlier releases import them.
+"""Two-step verification's public names, where the documentation and earlier releases import them.
 
 The state lives in ``django_webotp.flows.two_factor``, the view markers in
 ``django_webotp.decorators``; both keep working from here.

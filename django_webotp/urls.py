@@ -12,7 +12,7 @@ urlpatterns = [
     path("verify/", login_not_required(views.VerifyView.as_view()), name="verify"),
     path("resend/", login_not_required(views.ResendView.as_view()), name="resend"),
     path("status/", login_not_required(views.StatusView.as_view()), name="status"),
-    # Purposes beyond sign-in (README: "Beyond sign-in").
+    # Purposes beyond sign-in (docs/howto/two-factor.md, phone-change.md, confirm.md).
     path("two-factor/", views.TwoFactorView.as_view(), name="two_factor"),
     path("two-factor/cancel/", views.TwoFactorCancelView.as_view(), name="two_factor_cancel"),
     path("phone/", views.PhoneChangeView.as_view(), name="phone"),

@@ -13,7 +13,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("login/", include("django_webotp.urls")),
     path("api/webotp/", include("django_webotp.api.urls")),
-    # Delivery receipts from SMS providers (signature-checked; see the README's Going live).
+    # Delivery receipts from SMS providers (signature-checked; see docs/howto/receipts.md).
     path("sms/receipts/", include("django_webotp.receipts.urls")),
     # Django's own password sign-in; two-step verification follows it where a view requires it.
     path(

@@ -36,7 +36,11 @@ CODES: dict[str, int] = {
     "replaced": 400,
     "superseded": 400,  # the code of a challenge a newer one replaced: no attempt spent
     "undelivered": 400,
+    "passkey_refused": 400,  # with "reason": no_ceremony, invalid, unknown, cloned, duplicate
     "account_unavailable": 403,
+    "not_signed_in": 403,  # adding a passkey needs a signed-in account
+    "reauth_required": 403,  # ... that authenticated recently (WEBOTP_REAUTH_MAX_AGE)
+    "passkeys_off": 404,  # WEBOTP_PASSKEYS is off
     "csrf_failed": 403,
     "method_not_allowed": 405,
     "delivery_failed": 424,  # Failed Dependency: the SMS provider, not the person, failed

@@ -10,7 +10,15 @@ from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpRequest, QueryDict
 from django.http.multipartparser import MultiPartParserError
 
-__all__ = ["FORM_TYPES", "UNREADABLE_FORM", "InvalidRequest", "is_json", "read_fields", "read_form"]
+__all__ = [
+    "FORM_TYPES",
+    "UNREADABLE_FORM",
+    "InvalidRequest",
+    "is_json",
+    "read_fields",
+    "read_form",
+    "read_object",
+]
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -78,3 +86,22 @@ def read_fields(request: HttpRequest, names: tuple[str, ...]) -> QueryDict:
         raise InvalidRequest("The body holds text that is not valid Unicode.") from exc
     request.POST = fields  # type: ignore[misc]
     return fields
+
+
+def read_object(request: HttpRequest) -> dict[str, Any]:
+    """The body as a JSON object, for the routes whose fields are objects themselves (a
+    passkey's answer); an empty body is an empty object."""
+    if request.content_type in FORM_TYPES:  # read already (a CSRF token may be a field)
+        raise InvalidRequest("Send a JSON object (Content-Type: application/json).")
+    if not is_json(request):
+        if _body(request):
+            raise InvalidRequest("Send a JSON object (Content-Type: application/json).")
+        return {}
+    raw = _body(request)
+    try:
+        data: Any = json.loads(raw) if raw.strip() else {}
+    except (ValueError, RecursionError) as exc:
+        raise InvalidRequest("The body is not valid JSON.") from exc
+    if not isinstance(data, dict):
+        raise InvalidRequest("The body is not a JSON object.")
+    return data

@@ -59,6 +59,11 @@ from .messages import (
     E080_HINT,
     E090,
     E090_HINT,
+    E100,
+    E100_HINT,
+    E101,
+    E101_HINT,
+    E102,
     MIDDLEWARE_PATH,
     W001,
     W002,
@@ -70,7 +75,9 @@ from .messages import (
     W060,
     W070,
     W071,
+    W100,
 )
+from .passkeys import passkey_problems
 from .sms_backends import DEV_SMS_BACKENDS, backend_errors, deadline_problems, provider_errors
 from .two_factor import two_factor_problems
 from .urlconf import url_errors
@@ -117,6 +124,11 @@ __all__ = [
     "E080_HINT",
     "E090",
     "E090_HINT",
+    "E100",
+    "E100_HINT",
+    "E101",
+    "E101_HINT",
+    "E102",
     "E164_RE",
     "IMMEDIATE_TASK_BACKENDS",
     "MIDDLEWARE_PATH",
@@ -133,6 +145,7 @@ __all__ = [
     "W060",
     "W070",
     "W071",
+    "W100",
     "account_warnings",
     "check_queue",
     "check_settings",
@@ -162,6 +175,7 @@ def check_settings(app_configs=None, **kwargs) -> list:
         *format_errors(),
         *link_problems(),
         *url_errors(),
+        *passkey_problems(),
     ]
 
 

@@ -53,6 +53,11 @@ __all__ = [
     "E080_HINT",
     "E090",
     "E090_HINT",
+    "E100",
+    "E100_HINT",
+    "E101",
+    "E101_HINT",
+    "E102",
     "W001",
     "W002",
     "W003",
@@ -63,6 +68,7 @@ __all__ = [
     "W060",
     "W070",
     "W071",
+    "W100",
 ]
 
 # The dotted paths some messages name.
@@ -139,6 +145,20 @@ E090 = (
 )
 E090_HINT = "Route django_webotp's models to a PostgreSQL or SQLite database (DATABASE_ROUTERS)."
 
+# Passkeys (WEBOTP_PASSKEYS).
+E100 = (
+    "WEBOTP_PASSKEYS is on, but py_webauthn is not installed: no passkey can be registered or used."
+)
+E100_HINT = "pip install 'django-webotp[passkeys]'"
+E101 = (
+    "WEBOTP_PASSKEYS is on with DEBUG off, and WEBOTP_PASSKEY_RP_ID is not set: passkeys are "
+    "bound to the relying party id, which must not be taken from the request's Host header."
+)
+E101_HINT = 'Set WEBOTP_PASSKEY_RP_ID to the site\'s domain, for example "example.com".'
+E102 = (
+    "WEBOTP_PASSKEY_ORIGINS holds {origin!r}, which is not https: browsers offer passkeys only "
+    "in a secure context (https, or http://localhost while developing)."
+)
 W001 = f"{BACKEND_PATH} is not in AUTHENTICATION_BACKENDS, so a verified code signs nobody in."
 W002 = "The rate-limit cache {alias!r} ({backend}) is not shared between processes."
 W003 = "WEBOTP_DEV_SIMULATOR is on but django_webotp.dev.urls is not included, so it cannot run."
@@ -167,4 +187,9 @@ W070 = (
 W071 = (
     "WEBOTP_TWO_FACTOR_REQUIRED is True and WEBOTP_SIGNUP is on: accounts made by phone sign-up "
     "have one factor, and every view that requires the second step refuses them."
+)
+W100 = (
+    "WEBOTP_PASSKEY_RP_ID {rp_id!r} is neither a host in ALLOWED_HOSTS nor a parent domain of "
+    "one: browsers refuse a relying party id that is not the page's host or its parent domain, so "
+    "no passkey would work."
 )

@@ -19,7 +19,7 @@ from ..models import Challenge
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-__all__ = ["SessionUnavailable", "safe_next", "sign_in"]
+__all__ = ["SessionUnavailable", "log_in", "safe_next", "sign_in"]
 
 logger = logging.getLogger("django_webotp")
 _SESSIONS_PACKAGE = "django.contrib.sessions"
@@ -70,8 +70,18 @@ def sign_in(request: HttpRequest, challenge: Challenge, next_url: str | None) ->
     user = authenticate(request, webotp_challenge=challenge)
     if user is None:
         return None
+    return log_in(request, user, next_url)
+
+
+def log_in(
+    request: HttpRequest, user: Any, next_url: str | None, backend: str | None = None
+) -> str:
+    """Log ``user`` in (authenticated already: by a code, a passkey) and say where to go next.
+
+    Raises SessionUnavailable when the session store fails, as ``sign_in`` does.
+    """
     try:
-        login(request, user)
+        login(request, user, backend=backend)
     except Exception as exc:  # a session backend raises its store's own errors, of any class
         if not _raised_in_session_store(exc.__traceback__):
             raise

@@ -1,4 +1,4 @@
-"""Phone identities and the one-time-code challenges sent to them."""
+"""Phone identities, the one-time-code challenges sent to them, and passkeys."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from .challenge_queries import ChallengeManager, ChallengeQuerySet
 from .choices import DeliveryStatus, Purpose, Status, Verdict
 from .events import DeliveryEvent
 from .identity import PhoneIdentity, PhoneIdentityQuerySet
+from .passkey import Passkey, PasskeyQuerySet, PasskeyUser
 
 __all__ = [
     "Challenge",
@@ -16,6 +17,9 @@ __all__ = [
     "DeliveryStatus",
     "PhoneIdentity",
     "PhoneIdentityQuerySet",
+    "Passkey",
+    "PasskeyQuerySet",
+    "PasskeyUser",
     "Purpose",
     "Status",
     "Verdict",

@@ -7,7 +7,7 @@ while ``WEBOTP_WEBHOOK_LEGACY_SIGNATURES`` is on (deprecated), with ``X-WebOTP-T
 ``X-WebOTP-Signature``. A timestamp further than ``WEBOTP_WEBHOOK_TOLERANCE`` seconds from now
 is refused, so a captured receipt cannot be replayed later. Amazon SNS delivery logs can reach
 this view too: a small CloudWatch Logs subscription (a Lambda function) that signs and forwards
-them (README: "Going live").
+them (docs/howto/receipts.md).
 """
 
 from __future__ import annotations

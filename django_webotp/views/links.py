@@ -13,7 +13,7 @@ The confirmation page cannot be ``no-referrer`` itself: under that policy browse
 
 The pages work in any browser, not only the one that asked for the code: the token finds the
 challenge, and the code proves the SMS was read. That browser is the one signed in (see
-the README, "Which browser is signed in"). When it is also the browser that
+docs/howto/links.md, "Which browser is signed in"). When it is also the browser that
 asked, its ``next`` is followed and its code-page state is cleared.
 """
 

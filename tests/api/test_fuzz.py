@@ -74,7 +74,10 @@ def statuses(har: dict, prefix: str) -> Counter:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_schemathesis_finds_no_5xx_and_nothing_undocumented(live_server, tmp_path):
+def test_schemathesis_finds_no_5xx_and_nothing_undocumented(live_server, tmp_path, settings):
+    settings.WEBOTP_PASSKEYS = True
+    settings.WEBOTP_PASSKEY_RP_ID = "localhost"
+    settings.WEBOTP_RATELIMIT_PASSKEY = "100000/m"  # the fuzzer is one client, on purpose
     base = f"{live_server.url}/api/webotp"
     result, report, har = run_schemathesis(f"{base}/openapi.json", browser_session(base), tmp_path)
     seen = statuses(har, "/api/webotp")
@@ -82,7 +85,8 @@ def test_schemathesis_finds_no_5xx_and_nothing_undocumented(live_server, tmp_pat
     print("\n".join(f"  {m} {p} {s}: {n}" for (m, p, s), n in sorted(seen.items())))
     assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-2000:]
     assert report["complete"] and report["failures"] == [] and report["errors"] == []
-    assert report["operations"]["tested"] == 4  # start, verify, resend, status
+    # start, verify, resend, status, and the passkey routes' options and answers
+    assert report["operations"]["tested"] == 8
     assert report["test_cases"]["generated"] >= 100
     answered = {status for (_, _, status) in seen.elements()}
     assert not {status for status in answered if status >= 500}
@@ -90,4 +94,6 @@ def test_schemathesis_finds_no_5xx_and_nothing_undocumented(live_server, tmp_pat
     assert ("POST", "/start/", 202) in seen  # a code was sent
     assert {("POST", "/verify/", 400), ("GET", "/status/", 200)} <= set(seen)
     assert {400, 403, 405} <= answered  # refused bodies, CSRF, other methods
+    assert ("POST", "/passkeys/sign-in/options/", 200) in seen  # a ceremony began
+    assert ("POST", "/passkeys/sign-in/", 400) in seen  # and a fuzzed answer was refused
     assert sms.outbox  # the live server shares this process: the SMS really went out

@@ -19,6 +19,10 @@ ROUTES = {
     "resend": ("/resend/", "post"),
     "status": ("/status/", "get"),
     "openapi": ("/openapi.json", "get"),
+    "passkey_sign_in_options": ("/passkeys/sign-in/options/", "post"),
+    "passkey_sign_in": ("/passkeys/sign-in/", "post"),
+    "passkey_register_options": ("/passkeys/register/options/", "post"),
+    "passkey_register": ("/passkeys/register/", "post"),
 }
 
 

@@ -6,7 +6,7 @@ even to numbers on some marketing opt-out lists) and, when set, ``AWS.SNS.SMS.Se
 ``AWS.MM.SMS.OriginationNumber``. Credentials come from boto3's own chain (environment, shared
 config, instance or task role), never from Django settings. The ``MessageId`` becomes the
 challenge's provider message id. SNS reports SMS delivery to CloudWatch Logs, not over HTTP, so
-there is no receipts view for it (see the README's "Going live" section).
+there is no receipts view for it (see docs/howto/sns.md).
 """
 
 from __future__ import annotations

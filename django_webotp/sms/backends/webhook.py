@@ -15,7 +15,7 @@ The gateway answers 2xx once it has taken the message; the ``id`` we sent is the
 message id, which its delivery receipts (signed the same way, see ``receipts/webhook.py``) refer
 to. Any other answer is a failure: 401/403 "auth", 429 "throttled", 408/504 "timeout", or the
 ``reason`` in a JSON body ``{"reason": "invalid_number"}``; redirects are not followed.
-Only the standard library is used. the README's "Going live" section has the full specification.
+Only the standard library is used. docs/howto/webhook.md has the full specification.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .api import METHODS, OPENAPI, api_markdown, openapi, operations
-from .checks import SIGNAL_MEANINGS, checks, checks_markdown, signal_names, signals_markdown
+from .checks import checks, checks_markdown, signal_docs, signal_names, signals_markdown
 from .settings import settings, settings_markdown
 from .templates import TEMPLATES, templates, templates_markdown
 from .text import code
@@ -23,7 +23,6 @@ __all__ = [
     "GENERATORS",
     "METHODS",
     "OPENAPI",
-    "SIGNAL_MEANINGS",
     "TEMPLATES",
     "api_markdown",
     "checks",
@@ -36,6 +35,7 @@ __all__ = [
     "settings",
     "settings_markdown",
     "setup",
+    "signal_docs",
     "signal_names",
     "signals_markdown",
     "templates",

@@ -62,65 +62,45 @@ def checks_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-# Signals: django_webotp/signals.py's Signal() objects and its docstring, which names the
-# arguments; what each one means is kept here, and tests/test_docs.py fails on a new signal
-# that has no entry.
-
-SIGNAL_MEANINGS: dict[str, tuple[str, str]] = {
-    "code_requested": ("A code was asked for, before any limit or budget is applied.", ""),
-    "code_sent": (
-        (
-            "The SMS provider took the message (from the task worker with `WEBOTP_DELIVERY = "
-            '"task"`, `request=None`).'
-        ),
-        "",
-    ),
-    "code_failed": (
-        "The SMS could not be sent: the challenge is closed and marked failed.",
-        "`reason`",
-    ),
-    "code_verified": (
-        "A right code was entered: the person is signed in, or the step is done.",
-        "",
-    ),
-    "code_rejected": (
-        "A code was refused.",
-        "`reason`: `wrong`, `locked`, `expired`, `used`, `replaced`, `undelivered`",
-    ),
-    "challenge_locked": ("Too many wrong codes: the challenge accepts no more.", ""),
-    "rate_limited": ("A rate limit refused a request.", "`reason`: `phone`, `ip`, `verify`"),
-    "budget_exceeded": (
-        "An SMS budget refused a code; alert on it (SMS pumping looks like this).",
-        (
-            "`reason`: the scope (`ip`, `network`, `number`, `prefix`, `country`, `global`), "
-            "`scope_value`, `rate`, `retry_after`"
-        ),
-    ),
-    "phone_changed": (
-        "A verified new number replaced the account's numbers.",
-        "`request`, `user`, `phone_number` (the new one), `old_numbers` (a list)",
-    ),
-    "delivery_stalled": (
-        (
-            "`manage.py webotp_sweep` found the oldest queued code older than "
-            "`WEBOTP_QUEUE_STALL_AFTER`: the task workers are down or behind."
-        ),
-        "`age` (seconds), `queued` (how many wait)",
-    ),
-}
+# Signals: django_webotp/signals.py's Signal() objects, each with the ``#:`` comment above it
+# (what it means, then "Arguments: ..." beyond the usual ones); tests/test_docs.py fails on a
+# signal that has none.
 
 
-def signal_names(path: Path = SIGNALS) -> list[str]:
-    """The module-level names bound to ``Signal()``, in the module's order."""
-    names = []
-    for node in ast.parse(path.read_text()).body:
-        if (
+@dataclass(frozen=True)
+class SignalDoc:
+    name: str
+    meaning: str
+    arguments: str
+
+
+def signal_docs(path: Path = SIGNALS) -> list[SignalDoc]:
+    """The module-level names bound to ``Signal()``, in the module's order, with their
+    ``#:`` comments split into the meaning and the arguments."""
+    source = path.read_text()
+    comments, alone = comments_by_line(source)
+    found = []
+    for node in ast.parse(source).body:
+        if not (
             isinstance(node, ast.Assign)
             and isinstance(node.value, ast.Call)
             and getattr(node.value.func, "id", "") == "Signal"
         ):
-            names += [target.id for target in node.targets if isinstance(target, ast.Name)]
-    return names
+            continue
+        above: list[str] = []
+        line = node.lineno - 1
+        while line in alone and comments[line].startswith(":"):
+            above.insert(0, comments[line][1:].strip())
+            line -= 1
+        meaning, _, arguments = " ".join(above).partition("Arguments:")
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                found.append(SignalDoc(target.id, meaning.strip(), arguments.strip()))
+    return found
+
+
+def signal_names(path: Path = SIGNALS) -> list[str]:
+    return [doc.name for doc in signal_docs(path)]
 
 
 def signals_markdown() -> str:
@@ -131,9 +111,9 @@ def signals_markdown() -> str:
         "| Signal | Sent when | Arguments beyond the usual |",
         "| --- | --- | --- |",
     ]
-    for name in signal_names():
-        meaning, extra = SIGNAL_MEANINGS[name]
+    for doc in signal_docs():
+        meaning, extra = doc.meaning.replace("``", "`"), doc.arguments.replace("``", "`")
         lines.append(
-            f"| {code('django_webotp.signals.' + name)} | {cell(meaning)} | {cell(extra)} |"
+            f"| {code('django_webotp.signals.' + doc.name)} | {cell(meaning)} | {cell(extra)} |"
         )
     return "\n".join(lines) + "\n"
