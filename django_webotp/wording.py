@@ -21,7 +21,8 @@ __all__ = [
     "lost_message",
     "new_code_sent",
     "please_wait",
-    "resend_countdown",
+    "resend_available_in",
+    "resend_countdown_words",
     "resend_refused",
     "session_unavailable",
     "superseded_message",
@@ -81,13 +82,18 @@ def _available_in(seconds: int, shown: str) -> str:
     ) % {"seconds": shown}
 
 
-def resend_countdown(seconds: int) -> dict[str, str | int]:
-    """The code page's "(available in N seconds)" beside "Send a new code", and what its script
-    counts down with: the sentence for one second and for more, with "{n}" for the number, and
-    what it announces once a new code may be asked for."""
+def resend_available_in(seconds: int) -> str:
+    """ "(available in 29 seconds)": the wait beside "Send a new code"."""
+    return _available_in(seconds, localize(seconds))
+
+
+def resend_countdown_words() -> dict[str, str]:
+    """What the code page's script counts "(available in N seconds)" down with: the sentence
+    for one second and for more, "{n}" for the number, and what it announces at the end.
+
+    "More" is the form of 2: a language with more than two forms reads it for every count.
+    """
     return {
-        "seconds": seconds,
-        "text": _available_in(seconds, localize(seconds)),
         "one": _available_in(1, "{n}"),
         "other": _available_in(2, "{n}"),
         "ready": _("You can ask for a new code now."),

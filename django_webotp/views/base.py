@@ -32,11 +32,12 @@ from ..wording import (
     delivery_state,
     lost_message,
     new_code_sent,
-    resend_countdown,
+    resend_available_in,
     resend_refused,
     verdict_message,
     wait_text,
 )
+from .texts import countdown_words
 
 __all__ = [
     "DELIVERY_FAILED",
@@ -142,13 +143,16 @@ def code_page_context(challenge: Challenge, form: CodeForm) -> dict[str, Any]:
     """
     wait = resend_in(challenge)
     closed = CLOSED.get(shown_state(challenge))
+    countdown = None
+    if wait:
+        countdown = {"seconds": wait, "text": resend_available_in(wait), **countdown_words()}
     return {
         "form": form,
         "challenge": challenge,
         # Only the last digits: whoever sees a page before the second step may not be its owner.
         "phone_ending": challenge.phone[-2:],
         "resend_wait": wait,
-        "resend_countdown": resend_countdown(wait) if wait else None,
+        "resend_countdown": countdown,
         "closed": closed_message(closed, challenge.purpose) if closed else "",
         "delivery": delivery_state(challenge),
     }
@@ -253,13 +257,8 @@ class CodeStepView(View):
 
     def refused(self, refusal: Refusal, *, resending: bool = False) -> HttpResponse:
         """The 429 of a limit or budget, leading back to this page and to another number."""
-        return rate_limited(
-            self.request,
-            refusal,
-            code_url=self.code_url(),
-            start_url=self.start_url(),
-            resending=resending,
-        )
+        links = {"code_url": self.code_url(), "start_url": self.start_url()}
+        return rate_limited(self.request, refusal, resending=resending, **links)
 
     def code_url(self) -> str:
         """Where the 429 page leads back to, to type the code already received."""
