@@ -6,6 +6,7 @@ front end they use.
 
 from __future__ import annotations
 
+from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -20,6 +21,9 @@ __all__ = [
     "lost_message",
     "new_code_sent",
     "please_wait",
+    "resend_available_in",
+    "resend_countdown_words",
+    "resend_refused",
     "session_unavailable",
     "superseded_message",
     "unnamable_host",
@@ -70,6 +74,35 @@ def wait_text(seconds: int) -> str:
         minutes += bool(rest)
         return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
     return ngettext("%(n)d second", "%(n)d seconds", rest) % {"n": rest}
+
+
+def _available_in(seconds: int, shown: str) -> str:
+    return ngettext(
+        "(available in %(seconds)s second)", "(available in %(seconds)s seconds)", seconds
+    ) % {"seconds": shown}
+
+
+def resend_available_in(seconds: int) -> str:
+    """ "(available in 29 seconds)": the wait beside "Send a new code"."""
+    return _available_in(seconds, localize(seconds))
+
+
+def resend_countdown_words() -> dict[str, str]:
+    """What the code page's script counts "(available in N seconds)" down with: the sentence
+    for one second and for more, "{n}" for the number, and what it announces at the end.
+
+    "More" is the form of 2: a language with more than two forms reads it for every count.
+    """
+    return {
+        "one": _available_in(1, "{n}"),
+        "other": _available_in(2, "{n}"),
+        "ready": _("You can ask for a new code now."),
+    }
+
+
+def resend_refused(seconds: int) -> str:
+    """Why "Send a new code" was refused: when it will be taken, in words."""
+    return _("You can ask for a new code in %(wait)s.") % {"wait": wait_text(seconds)}
 
 
 def please_wait(seconds: int) -> str:

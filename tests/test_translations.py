@@ -147,8 +147,27 @@ def test_the_429_page_in_spanish(es):
     assert response.status_code == 429
     page = text(response)
     assert "Demasiadas solicitudes" in page
+    assert re.search(r"Podrás pedir un código nuevo en \d+ segundos?\.", page)
+    assert "Ingresa el código que recibiste" in page
+    assert "Usar otro número" in page
+
+
+@pytest.mark.django_db
+def test_the_resend_countdown_in_spanish(es):
+    es.post(LOGIN, {"phone_number": PHONE})
+    page = es.get(VERIFY).content.decode()
+    assert 'data-webotp-one="(disponible en {n} segundo)"' in page
+    assert 'data-webotp-other="(disponible en {n} segundos)"' in page
+    assert 'data-webotp-ready="Ya puedes pedir un código nuevo."' in page
+
+
+@pytest.mark.django_db
+def test_the_429_page_of_too_many_codes_typed_in_spanish(es, settings):
+    settings.WEBOTP_RATELIMIT_VERIFY_IP = "1/m"
+    es.post(LOGIN, {"phone_number": PHONE})
+    es.post(VERIFY, {"code": "000000"})
+    page = text(es.post(VERIFY, {"code": "000000"}))
     assert re.search(r"Espera \d+ segundos? antes de volver a intentarlo\.", page)
-    assert "Volver al inicio de sesión" in page
 
 
 @pytest.mark.django_db

@@ -135,6 +135,8 @@ class CodeStep:
         seen = state.get("seen")
         if not self.purpose.signs_in or "challenge" in self.__dict__ or not isinstance(seen, list):
             return self.challenge
+        if state.get("locked"):  # too many wrong codes: its page offers a new code, not a field
+            return self.challenge
         try:
             created, expires, max_attempts, delivery = seen
             if DeliveryStatus(delivery) not in SETTLED:
@@ -293,4 +295,6 @@ class CodeStep:
         waits_for = self.state.get("challenge") == str(challenge.pk)
         replaced = self.state.get("replaced") if waits_for else None
         verdict = challenges.verify(self.request, challenge, code, replaced_id=replaced)
+        if verdict is Verdict.LOCKED and waits_for and self.purpose.signs_in:
+            self._store[self.purpose.session_key] = {**self.state, "locked": True}
         return Check(challenge, verdict=verdict)

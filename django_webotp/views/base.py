@@ -22,18 +22,22 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from ..abuse.refusal import Refusal
 from ..decorators import two_factor_exempt
-from ..flows.challenges import StartResult, resend_in
+from ..flows.challenges import StartResult, resend_in, shown_state
 from ..flows.code_step import CodeStep
 from ..forms import CodeForm
-from ..models import Challenge, Verdict
+from ..models import Challenge, Status, Verdict
 from ..wording import (
+    closed_message,
     delivery_failed,
     delivery_state,
     lost_message,
     new_code_sent,
+    resend_available_in,
+    resend_refused,
     verdict_message,
     wait_text,
 )
+from .texts import countdown_words
 
 __all__ = [
     "DELIVERY_FAILED",
@@ -54,15 +58,30 @@ DELIVERY_FAILED = 424  # Failed Dependency: the SMS provider, not the person, fa
 PAGE_DECORATORS: list[Callable[..., Any]] = [never_cache, csrf_protect, two_factor_exempt]
 
 
-def rate_limited(request: HttpRequest, refusal: Refusal) -> HttpResponse:
-    """429 with ``Retry-After``: a temporary refusal, whichever limit or budget it was."""
+def rate_limited(
+    request: HttpRequest,
+    refusal: Refusal,
+    *,
+    code_url: str = "",
+    start_url: str = "",
+    resending: bool = False,
+) -> HttpResponse:
+    """429 with ``Retry-After``: a temporary refusal, whichever limit or budget it was.
+
+    From a code page, ``code_url`` leads back to it (the code already received still works)
+    and ``start_url`` to where another number can be typed; ``resending``: it was a new code
+    that was refused, and the page says when one can be asked for.
+    """
     wait = wait_text(refusal.retry_after)
-    response = render(
-        request,
-        "django_webotp/rate_limited.html",
-        {"retry_after": refusal.retry_after, "wait": wait, "scope": refusal.reason},
-        status=429,
-    )
+    context = {
+        "retry_after": refusal.retry_after,
+        "wait": wait,
+        "scope": refusal.reason,
+        "code_url": code_url,
+        "start_url": start_url,
+        "when": resend_refused(refusal.retry_after) if resending else "",
+    }
+    response = render(request, "django_webotp/rate_limited.html", context, status=429)
     response["Retry-After"] = str(refusal.retry_after)
     return response
 
@@ -111,14 +130,30 @@ def say(request: HttpRequest, message: str) -> None:
     messages.success(request, message, fail_silently=True)
 
 
+#: The states in which a code page shows why its code no longer works instead of its field.
+CLOSED = {Status.LOCKED: Verdict.LOCKED, Status.EXPIRED: Verdict.EXPIRED}
+
+
 def code_page_context(challenge: Challenge, form: CodeForm) -> dict[str, Any]:
-    """What every code page shows: the field, where the code went, resend and delivery."""
+    """What every code page shows: the field, where the code went, resend and delivery.
+
+    ``closed``: why the code no longer works (too many wrong codes, expired), when it does not;
+    the page then offers a new code instead of the field. ``resend_countdown``: what the
+    "Send a new code" button waits for, while it waits.
+    """
+    wait = resend_in(challenge)
+    closed = CLOSED.get(shown_state(challenge))
+    countdown = None
+    if wait:
+        countdown = {"seconds": wait, "text": resend_available_in(wait), **countdown_words()}
     return {
         "form": form,
         "challenge": challenge,
         # Only the last digits: whoever sees a page before the second step may not be its owner.
         "phone_ending": challenge.phone[-2:],
-        "resend_wait": resend_in(challenge),
+        "resend_wait": wait,
+        "resend_countdown": countdown,
+        "closed": closed_message(closed, challenge.purpose) if closed else "",
         "delivery": delivery_state(challenge),
     }
 
@@ -177,7 +212,7 @@ class CodeStepView(View):
         if challenge is None:
             return self.no_challenge(lost_message(self.purpose))
         if result.refusal:
-            return rate_limited(self.request, result.refusal)
+            return self.refused(result.refusal)
         if result.verdict is None:
             return self.render_page(challenge, form, status=400)
         if result.verified:
@@ -209,6 +244,8 @@ class CodeStepView(View):
             # one the refusal left in place.
             return self.render_page(self.step.challenge, alert=alert, status=status)
 
+        if result.refusal and result.refusal.temporary:
+            return self.refused(result.refusal, resending=True)
         answer = not_sent(self.request, result, show)
         if answer is not None:
             return answer
@@ -217,6 +254,19 @@ class CodeStepView(View):
 
     def after_sent(self, challenge: Challenge) -> HttpResponse:
         return HttpResponseRedirect(self.page_url())
+
+    def refused(self, refusal: Refusal, *, resending: bool = False) -> HttpResponse:
+        """The 429 of a limit or budget, leading back to this page and to another number."""
+        links = {"code_url": self.code_url(), "start_url": self.start_url()}
+        return rate_limited(self.request, refusal, resending=resending, **links)
+
+    def code_url(self) -> str:
+        """Where the 429 page leads back to, to type the code already received."""
+        return self.page_url()
+
+    def start_url(self) -> str:
+        """Where another number can be typed instead, for the purposes that take one."""
+        return ""
 
     def render_page(
         self,

@@ -89,6 +89,9 @@ class ConfirmPage(CodeStepView):
     def page_url(self) -> str:
         return self.request.get_full_path()
 
+    def code_url(self) -> str:
+        return ""  # the page answers a POST, whose fields a link cannot carry back
+
     def send(self) -> HttpResponse:
         return self.after_start(confirm.request(self.request, self.action))
 

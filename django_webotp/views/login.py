@@ -14,10 +14,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.decorators import method_decorator
-from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -123,6 +121,9 @@ class VerifyView(CodeStepView):
         remember_browser(self.request, response, challenge.phone)
         return response
 
+    def start_url(self) -> str:
+        return fixed_url("webotp:login")
+
     def no_challenge(self, alert: str) -> HttpResponse:
         """Back to the phone form: the session expired, or never asked for a code."""
         return login_page(self.request, PhoneForm(), alert, 400)
@@ -141,13 +142,6 @@ class VerifyView(CodeStepView):
         # As {% blocktranslate %} does: the catalogue's sentence trusted, the number escaped.
         phone = escape(display_number(context.get("phone_number", "")))
         texts["sent_to"] = mark_safe(texts["sent_to"] % {"phone": phone})  # noqa: S308
-        wait = context.get("resend_wait")
-        if wait:
-            seconds = conditional_escape(localize(wait))
-            available = ngettext(
-                "(available in %(seconds)s second)", "(available in %(seconds)s seconds)", wait
-            )
-            texts["available_in"] = mark_safe(available % {"seconds": seconds})  # noqa: S308
         delivery = context.get("delivery") or {}
         form = context.get("form")
         field: dict[str, Any] = {}

@@ -145,6 +145,9 @@ class PhoneVerifyView(PhoneAccessMixin, CodeStepView):
             return self.prove_first()
         return super().resend()
 
+    def start_url(self) -> str:
+        return with_next(reverse("webotp:phone"), self.next_url)
+
     def no_challenge(self, alert: str) -> HttpResponse:
         """Back to typing a number, saying why."""
         return self.render_form(NewPhoneForm(initial={"next": self.next_url}), 400, alert)

@@ -16,7 +16,9 @@ from django.dispatch import receiver
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_noop
 
-__all__ = ["CODE_PAGE", "PHONE_PAGE", "page_texts"]
+from ..wording import resend_countdown_words
+
+__all__ = ["CODE_PAGE", "PHONE_PAGE", "countdown_words", "page_texts"]
 
 #: The phone page (``login.html``): context name -> msgid.
 PHONE_PAGE: Mapping[str, str] = {
@@ -52,7 +54,21 @@ def page_texts(page: Mapping[str, str]) -> dict[str, SafeString]:
     return dict(texts)
 
 
+_countdown: dict[str | None, dict[str, str]] = {}
+
+
+def countdown_words() -> dict[str, str]:
+    """``wording.resend_countdown_words()`` in the active language, looked up once per language:
+    every code page during a cooldown carries them."""
+    key = get_language()
+    words = _countdown.get(key)
+    if words is None:
+        words = _countdown[key] = resend_countdown_words()
+    return words
+
+
 @receiver(setting_changed)
 def _forget(*, setting: str, **kwargs: object) -> None:
     if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS", "USE_I18N"}:
         _translated.clear()
+        _countdown.clear()

@@ -48,16 +48,19 @@ def chromium():
 
 @pytest.fixture
 def new_page(chromium, live_server):
-    """``new_page(viewport=..., javascript=True, init_script=None, locale=None)``: a page in a
-    fresh context; ``locale`` ("es-ES") is the browser's language, sent as Accept-Language."""
+    """``new_page(viewport=..., javascript=True, init_script=None, locale=None,
+    color_scheme=None)``: a page in a fresh context; ``locale`` ("es-ES") is the browser's
+    language, sent as Accept-Language; ``color_scheme`` ("dark") what the page's
+    prefers-color-scheme reads."""
     contexts = []
 
-    def make(viewport=None, javascript=True, init_script=None, locale=None):
+    def make(viewport=None, javascript=True, init_script=None, locale=None, color_scheme=None):
         context = chromium.new_context(
             base_url=live_server.url,
             viewport=viewport or DESKTOP_VIEWPORT,
             java_script_enabled=javascript,
             **({"locale": locale} if locale else {}),
+            **({"color_scheme": color_scheme} if color_scheme else {}),
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)

@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from django_webotp.models import Challenge
 from django_webotp.testing import last_code
+from tests.support.codes import wrong_code
 
 from .support import (
     AXE,
@@ -106,3 +108,37 @@ def test_screenshots_of_every_step(new_page, viewport):
     expect(page.locator("#signed-in-as")).to_have_text(f"Signed in as {SHOWN}.")
     path = screenshot(page, "4-signed-in")
     assert path.stat().st_size > 0
+
+
+#: What webotp.css's colour variables give the code page's text, light and dark.
+TEXT_COLOUR = {"light": "rgb(27, 27, 27)", "dark": "rgb(232, 234, 237)"}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_state_of_the_code_step_is_accessible_in_light_and_dark(new_page, scheme):
+    """axe-core (contrast included) on each page a sign-in can show, in the visitor's scheme:
+    the phone page, the code page counting down, a wrong code, a locked code, a refused resend."""
+    page = new_page(color_scheme=scheme)
+    page.goto(reverse("webotp:login"))
+    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('main')).color")
+        == (TEXT_COLOUR[scheme])
+    )
+    assert serious_violations(page) == []
+
+    start_sign_in(page, PHONE)
+    expect(page.get_by_role("button", name="Send a new code")).to_be_disabled()
+    assert serious_violations(page) == []
+    screenshot(page, f"5-code-page-countdown-{scheme}")
+
+    Challenge.objects.update(attempts=Challenge.objects.get().max_attempts - 1)
+    page.get_by_label("Code from the SMS").fill(wrong_code(last_code(PHONE)))
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_have_text("Too many wrong codes. Request a new code.")
+    assert serious_violations(page) == []
+    screenshot(page, f"6-code-page-locked-{scheme}")
+
+    page.evaluate("document.querySelector('form.webotp-resend').submit()")  # as if without JS
+    expect(page.get_by_role("link", name="Enter the code you received")).to_be_visible()
+    assert serious_violations(page) == []

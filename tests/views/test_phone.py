@@ -183,6 +183,7 @@ def countdown(page: str) -> int:
 
 
 def without_countdown(page: str) -> str:
+    page = re.sub(r'data-webotp-countdown="\d+"', 'data-webotp-countdown="N"', page)
     return COUNTDOWN.sub("(available in N seconds)", page)
 
 

@@ -202,3 +202,58 @@
     init();
   }
 })();
+
+/* "Send a new code" during its cooldown: the code page renders the button enabled, with
+ * "(available in N seconds)" beside it in an element marked [data-webotp-countdown="N"]
+ * (without this script, pressing it early answers with a page that says how long to wait and
+ * leads back). This disables the button, counts the sentence down once a second (its words
+ * for one second and for more come in data-webotp-one and data-webotp-other, "{n}" for the
+ * number), then enables the button. The sentence is not a live region, so a screen reader does
+ * not read every second: the button points to it (aria-describedby) for whoever reaches it, and
+ * the form's [data-webotp-announce] region says data-webotp-ready once the button works.
+ */
+(function () {
+  "use strict";
+
+  function countDown(hint) {
+    var form = hint.closest("form");
+    var button = form && form.querySelector('button[type="submit"]');
+    var seconds = parseInt(hint.getAttribute("data-webotp-countdown"), 10);
+    if (!button || !(seconds > 0)) {
+      return;
+    }
+    var announce = form.querySelector("[data-webotp-announce]");
+    var deadline = Date.now() + seconds * 1000;
+    button.disabled = true;
+
+    function tick() {
+      var left = Math.ceil((deadline - Date.now()) / 1000);
+      if (left <= 0) {
+        button.disabled = false;
+        button.removeAttribute("aria-describedby");
+        hint.hidden = true;
+        if (announce) {
+          announce.textContent = hint.getAttribute("data-webotp-ready");
+        }
+        return;
+      }
+      var words = hint.getAttribute(left === 1 ? "data-webotp-one" : "data-webotp-other");
+      hint.textContent = words.replace("{n}", String(left));
+      // Wakes as the next whole second is reached, from the deadline, not by adding up delays.
+      window.setTimeout(tick, deadline - Date.now() - (left - 1) * 1000);
+    }
+
+    tick();
+  }
+
+  function init() {
+    var hints = document.querySelectorAll("[data-webotp-countdown]");
+    Array.prototype.forEach.call(hints, countDown);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
