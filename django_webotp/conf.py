@@ -205,6 +205,13 @@ DEFAULTS: dict[str, Any] = {
     # Origins a passkey ceremony may come from (["https://example.com"]); None: the request's own
     # scheme and host.
     "PASSKEY_ORIGINS": None,
+    # What an SMS code may do for an account that has a passkey: "signin" (sign in as before) or
+    # "recovery" (sign in as a recovery: the passkey_recovery_used signal, and first the wait
+    # below).
+    "PASSKEY_SMS": "signin",
+    # Seconds a recovery by SMS waits, from its first right code, before a right code signs in
+    # (0: at once); a sign-in with a passkey meanwhile calls it off.
+    "PASSKEY_RECOVERY_WAIT": 0,
     # Seconds a passkey registration or sign-in may take, from its options to its answer.
     "PASSKEY_TIMEOUT": 180,
     # Passkey ceremonies begun and answers checked per client IP (rates as RATELIMIT_IP).

@@ -22,6 +22,8 @@ __all__ = [
     "delivery_stalled",
     "delivery_status_changed",
     "passkey_cloned",
+    "passkey_recovery_started",
+    "passkey_recovery_used",
     "passkey_registered",
     "passkey_removed",
     "passkey_used",
@@ -77,6 +79,15 @@ passkey_removed = Signal()
 #: of the credential may be in use.
 #: Arguments: ``sign_count`` (the counter the refused answer gave).
 passkey_cloned = Signal()
+#: A right SMS code to an account that has a passkey started the wait of a recovery by SMS
+#: (WEBOTP_PASSKEY_SMS = "recovery", WEBOTP_PASSKEY_RECOVERY_WAIT): tell the owner, who can call
+#: it off by signing in with the passkey.
+#: Arguments: ``ready_at`` (when a right code will sign in); no ``passkey``.
+passkey_recovery_started = Signal()
+#: An account that has a passkey was signed in by SMS as a recovery (WEBOTP_PASSKEY_SMS =
+#: "recovery"): tell the owner.
+#: Arguments: ``phone_number`` (the number the code went to); no ``passkey``.
+passkey_recovery_used = Signal()
 
 
 def send_about(signal: Signal, request: Any, challenge: Any, **extra: Any) -> None:

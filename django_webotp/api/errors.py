@@ -39,6 +39,7 @@ CODES: dict[str, int] = {
     "passkey_refused": 400,  # with "reason": no_ceremony, invalid, unknown, cloned, duplicate
     "account_unavailable": 403,
     "not_signed_in": 403,  # adding a passkey needs a signed-in account
+    "recovery_wait": 403,  # a recovery by SMS of an account with a passkey waits: retry_after
     "reauth_required": 403,  # ... that authenticated recently (WEBOTP_REAUTH_MAX_AGE)
     "passkeys_off": 404,  # WEBOTP_PASSKEYS is off
     "csrf_failed": 403,

@@ -24,6 +24,7 @@ from ..abuse.devices import remember_browser
 from ..conf import webotp_settings
 from ..flows.challenges import resend_in, shown_state
 from ..flows.code_step import CodeStep
+from ..flows.recovery import RecoveryWait
 from ..flows.signin import SessionUnavailable, sign_in
 from ..forms import CodeForm, PhoneForm
 from ..models import Challenge, DeliveryStatus, Purpose, Verdict
@@ -122,6 +123,10 @@ def verify(request: HttpRequest) -> HttpResponse:
             redirect = sign_in(request, challenge, step.next_url)
         except SessionUnavailable:
             return error("session_unavailable", session_unavailable())
+        except RecoveryWait as wait:
+            response = error("recovery_wait", str(wait), retry_after=wait.seconds)
+            response["Retry-After"] = str(wait.seconds)
+            return response
         if redirect is None:
             return error("account_unavailable", account_unavailable())
         step.forget()

@@ -20,6 +20,7 @@ from .. import signals
 from ..backends import PhoneOTPBackend
 from ..conf import webotp_settings
 from ..models import Passkey, PasskeyUser
+from . import recovery, two_factor
 from .passkey_ceremony import (
     PasskeyRefused,
     available,
@@ -207,7 +208,13 @@ def sign_in(request: HttpRequest, answer: Any, next_url: str | None) -> str:
     if not ModelBackend().user_can_authenticate(passkey.user):
         raise PasskeyRefused("inactive")
     signals.passkey_used.send(Passkey, request=request, user=passkey.user, passkey=passkey)
-    return log_in(request, passkey.user, next_url, backend=_BACKEND)
+    recovery.call_off(passkey.user)
+    redirect = log_in(request, passkey.user, next_url, backend=_BACKEND)
+    if verified.user_verified:
+        # Something the person has, unlocked by something they know or are: the strong factor
+        # two-step verification asks for (a passkey answered without it is one factor).
+        two_factor.mark_verified(request, passkey.user, method="passkey")
+    return redirect
 
 
 def _passkey_of(answer: dict[str, Any]) -> Passkey:

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 
 from ..exceptions import WebOTPError
 from ..models import Challenge
+from . import recovery
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -66,11 +67,15 @@ def _has_page(path: str) -> bool:
 
 def sign_in(request: HttpRequest, challenge: Challenge, next_url: str | None) -> str | None:
     """Log in the user the verified ``challenge`` authenticates; where to go next, or None
-    when its number cannot sign in (an inactive account, sign-up off)."""
+    when its number cannot sign in (an inactive account, sign-up off). Raises
+    ``recovery.RecoveryWait`` while the account's recovery by SMS must wait."""
     user = authenticate(request, webotp_challenge=challenge)
     if user is None:
         return None
-    return log_in(request, user, next_url)
+    recovery.check(request, user)  # raises RecoveryWait while a recovery by SMS must wait
+    redirect = log_in(request, user, next_url)
+    recovery.mark(request, user, challenge.phone)
+    return redirect
 
 
 def log_in(

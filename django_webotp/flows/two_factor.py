@@ -9,7 +9,9 @@ What counts as the second step, per session: a code entered on the code page; a 
 verified by code while enrolling (a user who had none); or a browser remembered by its signed
 cookie (``WEBOTP_TWO_FACTOR_REMEMBER_DAYS``).
 
-A session signed in by a phone code alone (``PhoneOTPBackend``) has proved one factor, never two:
+A session signed in with a passkey that verified its user (``flows.passkeys``) is fully signed
+in: the passkey is the strong factor. A session signed in by a phone code alone
+(``PhoneOTPBackend``) has proved one factor, never two:
 its state is ``ONE_FACTOR``, and a view that requires the second step refuses it rather than
 send a second SMS to the same phone (two codes to one phone are still one factor). Such an
 account signs in with its password and a code to reach those views.
@@ -100,10 +102,13 @@ def _work_out_state(request: HttpRequest) -> State:
     if not getattr(user, "is_authenticated", False):
         return State.ANONYMOUS
     session = request.session
-    if _signed_in_by_phone(session.get(BACKEND_SESSION_KEY)):
-        return State.ONE_FACTOR  # one SMS is one factor, whatever else the session holds
     marker = session.get(VERIFIED_SESSION_KEY) or {}
-    if isinstance(marker, dict) and marker.get("user") == str(user.pk):
+    ours = isinstance(marker, dict) and marker.get("user") == str(user.pk)
+    if _signed_in_by_phone(session.get(BACKEND_SESSION_KEY)):
+        if ours and marker.get("method") == "passkey":
+            return State.VERIFIED  # a passkey with user verification: the strong factor
+        return State.ONE_FACTOR  # one SMS is one factor, whatever else the session holds
+    if ours:
         return State.VERIFIED
     phone = user_phone(user)
     if phone is None:

@@ -26,6 +26,8 @@ class PasskeyUser(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webotp_passkey_user"
     )
     handle = models.BinaryField(max_length=64, unique=True, editable=False)
+    # When a recovery by SMS began waiting out WEBOTP_PASSKEY_RECOVERY_WAIT (flows.recovery).
+    recovery_started_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("passkey user handle")

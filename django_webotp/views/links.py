@@ -36,6 +36,7 @@ from ..abuse.devices import remember_browser
 from ..delivery import links
 from ..flows.code_step import CodeStep
 from ..flows.pending import keeps_pending
+from ..flows.recovery import RecoveryWait
 from ..flows.signin import SessionUnavailable, sign_in
 from ..forms import CodeForm
 from ..models import Challenge, Purpose, Status, Verdict
@@ -160,6 +161,8 @@ class LinkConfirmView(View):
             redirect = sign_in(self.request, challenge, step.next_url if asked_here else None)
         except SessionUnavailable:  # the code is used up: a new one is needed
             return _page(self.request, session_unavailable(), 503)
+        except RecoveryWait as wait:  # the code is used up: a new one after the wait
+            return _page(self.request, str(wait), 403)
         if redirect is None:
             form.add_error("code", account_unavailable())
             return self.render_form(challenge, form, status=403)

@@ -26,6 +26,7 @@ from ..conf import webotp_settings
 from ..delivery import links
 from ..flows.code_step import CodeStep
 from ..flows.pending import keeps_pending
+from ..flows.recovery import RecoveryWait
 from ..flows.signin import SessionUnavailable, sign_in
 from ..forms import CodeForm, PhoneForm
 from ..models import Challenge, Purpose
@@ -113,6 +114,9 @@ class VerifyView(CodeStepView):
             redirect = sign_in(self.request, challenge, self.step.next_url)
         except SessionUnavailable:  # the code is used up: back to the phone form, to try again
             return login_page(self.request, PhoneForm(), session_unavailable(), 503)
+        except RecoveryWait as wait:  # the code is used up too: a new one after the wait
+            self.step.forget()
+            return login_page(self.request, PhoneForm(), str(wait), 403)
         if redirect is None:
             form.add_error("code", account_unavailable())
             return self.render_page(challenge, form, status=403)

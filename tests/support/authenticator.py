@@ -36,9 +36,10 @@ class Authenticator:
     credential_id: bytes = field(default_factory=lambda: os.urandom(16))
     key: Any = field(default_factory=lambda: ec.generate_private_key(ec.SECP256R1()))
     user_handle: bytes = b""
+    user_verified: bool = True  # a PIN or biometric unlocked it (the UV flag)
 
     def _flags(self, extra: int = 0) -> int:
-        flags = UP | UV | extra
+        flags = UP | extra | (UV if self.user_verified else 0)
         if self.synced:
             flags |= BE | BS
         return flags
