@@ -16,7 +16,7 @@ from django.utils.module_loading import import_string
 
 from ..conf import webotp_settings
 
-__all__ = ["SmsMessage", "get_connection", "outbox", "send_sms"]
+__all__ = ["SmsMessage", "asend_sms", "get_connection", "outbox", "send_sms"]
 
 # Filled by the locmem backend; tests clear it (the ``sms_outbox`` fixture does).
 outbox: list[SmsMessage] = []
@@ -45,4 +45,15 @@ def send_sms(to: str, body: str, *, fail_silently: bool = False, connection=None
     message = SmsMessage(to=str(to), body=body)
     connection = connection or get_connection(fail_silently=fail_silently)
     connection.send_messages([message])
+    return message
+
+
+async def asend_sms(
+    to: str, body: str, *, fail_silently: bool = False, connection=None
+) -> SmsMessage:
+    """``send_sms()`` for async code (an ASGI view, a task): the provider's call does not block
+    the event loop (``BaseSmsBackend.asend_messages``)."""
+    message = SmsMessage(to=str(to), body=body)
+    connection = connection or get_connection(fail_silently=fail_silently)
+    await connection.asend_messages([message])
     return message

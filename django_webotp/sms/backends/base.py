@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from asgiref.sync import sync_to_async
+
 from ...exceptions import SmsDeliveryError
 
 __all__ = ["BaseSmsBackend"]
@@ -54,6 +56,16 @@ class BaseSmsBackend:
 
     def send_messages(self, messages: Sequence[Any]) -> int:
         raise NotImplementedError("subclasses of BaseSmsBackend must override send_messages()")
+
+    async def asend_messages(self, messages: Sequence[Any]) -> int:
+        """``send_messages()`` for async code, without blocking its event loop.
+
+        The provider SDKs are synchronous, so the send runs in a worker thread of its own —
+        not in the one thread ASGI servers keep for Django's sync code, which a slow provider
+        would hold up for every other request. A backend with a real async client overrides
+        this.
+        """
+        return await sync_to_async(self.send_messages, thread_sensitive=False)(messages)
 
     def _send_each(self, messages: Sequence[Any], send: Callable[[Any], None]) -> int:
         """Call ``send(message)`` for each message; count the sent ones.
