@@ -41,6 +41,7 @@ CODES: dict[str, int] = {
     "not_signed_in": 403,  # adding a passkey needs a signed-in account
     "reauth_required": 403,  # ... that authenticated recently (WEBOTP_REAUTH_MAX_AGE)
     "passkeys_off": 404,  # WEBOTP_PASSKEYS is off
+    "invalid_flow_token": 400,  # token mode: a forged, altered, expired or foreign flow token
     "csrf_failed": 403,
     "method_not_allowed": 405,
     "delivery_failed": 424,  # Failed Dependency: the SMS provider, not the person, failed
