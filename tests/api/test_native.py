@@ -216,3 +216,34 @@ def test_a_bad_token_never_falls_back_to_the_browsers_pending_cookie(tokens_on, 
     app = NativeApp(api.client)
     assert refused(app.verify(code, flow="forged"))
     assert api.verify(code).status_code == 200  # the browser's own flow is untouched
+
+
+def test_the_phone_rate_limit_is_shared_with_browsers(app, api, settings):
+    settings.WEBOTP_RATELIMIT_PHONE = "1/h"
+    assert api.start().status_code == 202
+    response = app.start()
+    assert response.status_code == 429
+    assert "flow_token" not in response.json()
+
+
+def test_code_submissions_are_rate_limited_as_in_a_browser(app, settings):
+    settings.WEBOTP_RATELIMIT_VERIFY_IP = "2/10m"
+    app.start()
+    code = last_code(PHONE)
+    app.verify(wrong_code(code))
+    app.verify(wrong_code(code))
+    response = app.verify(code)  # even the right code waits
+    assert response.status_code == 429
+    assert "token" not in response.json()
+
+
+def test_a_malformed_body_is_invalid_request_and_a_form_body_works(app):
+    url = reverse("webotp_api:start")
+    headers = {"X-WebOTP-Flow": "new"}
+    bad = app.client.post(url, "{", content_type="application/json", secure=True, headers=headers)
+    check_against_spec("start", bad)
+    assert bad.json()["error"] == "invalid_request"
+    form = app.client.post(url, {"phone_number": PHONE}, secure=True, headers=headers)
+    check_against_spec("start", form)
+    assert form.status_code == 202
+    assert form.json()["flow_token"]
