@@ -73,9 +73,6 @@ class PendingStates:
         self.changed = True
         return self._data.pop(key)
 
-    def data(self) -> dict[str, Any]:
-        return dict(self._data)
-
     def cookie_value(self) -> str:
         return signing.dumps(self._data, salt=SALT, compress=True) if self._data else ""
 

@@ -21,8 +21,7 @@ from rest_framework.views import APIView  # noqa: E402
 
 from django_webotp.models import PhoneIdentity  # noqa: E402
 from django_webotp.testing import last_code  # noqa: E402
-from tests.api.test_native import NativeApp  # noqa: E402
-from tests.support.api import PHONE  # noqa: E402
+from tests.support.api import PHONE, NativeApp  # noqa: E402
 
 # The table is made and dropped here: DDL needs a real transaction on SQLite.
 pytestmark = pytest.mark.django_db(transaction=True)
