@@ -216,6 +216,14 @@ DEFAULTS: dict[str, Any] = {
     "PASSKEY_TIMEOUT": 180,
     # Passkey ceremonies begun and answers checked per client IP (rates as RATELIMIT_IP).
     "RATELIMIT_PASSKEY": "30/10m,200/d",
+    # --- Native apps (docs/howto/native-apps.md) ---
+    # Let the JSON API run a sign-in with a signed flow token instead of cookies and CSRF
+    # (header X-WebOTP-Flow), for native apps and other clients that keep no cookies.
+    "API_TOKENS": False,
+    # Callable (dotted path) (request, user) -> dict merged into verify's answer in token mode:
+    # the site's own credential, e.g. "django_webotp.api.drf.authtoken" (pip install
+    # django-webotp[drf]). None: the answer carries no credential.
+    "API_ISSUE_TOKEN": None,
 }
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from ..flows.pending import keep
+from . import tokens
 from .errors import error, method_not_allowed
 from .payload import InvalidRequest, read_form
 
@@ -28,13 +29,26 @@ def invalid_request() -> HttpResponse:
     )
 
 
-def api_view(*methods: str) -> Callable[[View], View]:
+def _answer(view: View, request: HttpRequest) -> HttpResponseBase:
+    try:
+        return view(request)
+    except InvalidRequest:  # read_fields() in the view
+        return invalid_request()
+    except DisallowedHost as exc:  # DEBUG: a host that no SMS can name, such as [::1]
+        return error("invalid_request", str(exc))
+
+
+def api_view(*methods: str, flow: str | None = None) -> Callable[[View], View]:
     """Allow only ``methods``, check CSRF as ``csrf_protect`` does, and never cache.
 
     The check is Django's own ``CsrfViewMiddleware`` run on the view (as ``csrf_protect`` runs
     it), so tokens, trusted origins and CSRF settings behave exactly as on the HTML views; only
     the refusal differs: a JSON 403 ``csrf_failed`` instead of ``CSRF_FAILURE_VIEW``'s page.
     The view is marked csrf_exempt so that the project-wide middleware leaves the check to us.
+
+    ``flow``: the view also runs in token mode (``tokens``), "begin" for the one that starts a
+    flow, "token" for those that carry one on. A token-mode request skips the CSRF check and
+    the cookies: it neither reads nor writes them.
     """
 
     def decorator(view: View) -> View:
@@ -42,6 +56,9 @@ def api_view(*methods: str) -> Callable[[View], View]:
         def wrapped(request: HttpRequest) -> HttpResponseBase:
             if request.method not in methods:
                 return method_not_allowed(request.method or "", methods)
+            if flow is not None and tokens.requested(request):
+                bad_token = tokens.open_flow(request, begins=flow == "begin")
+                return bad_token if bad_token is not None else _answer(view, request)
             csrf = CsrfViewMiddleware(view)
             try:
                 csrf.process_request(request)
@@ -58,12 +75,7 @@ def api_view(*methods: str) -> Callable[[View], View]:
                         "and try again."
                     ),
                 )
-            try:
-                response = view(request)
-            except InvalidRequest:  # read_fields() in the view
-                response = invalid_request()
-            except DisallowedHost as exc:  # DEBUG: a host that no SMS can name, such as [::1]
-                response = error("invalid_request", str(exc))
+            response = _answer(view, request)
             keep(request, response)
             return csrf.process_response(request, response)
 

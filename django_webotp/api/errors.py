@@ -42,6 +42,7 @@ CODES: dict[str, int] = {
     "recovery_wait": 403,  # a recovery by SMS of an account with a passkey waits: retry_after
     "reauth_required": 403,  # ... that authenticated recently (WEBOTP_REAUTH_MAX_AGE)
     "passkeys_off": 404,  # WEBOTP_PASSKEYS is off
+    "invalid_flow_token": 400,  # token mode: a forged, altered, expired or foreign flow token
     "csrf_failed": 403,
     "method_not_allowed": 405,
     "delivery_failed": 424,  # Failed Dependency: the SMS provider, not the person, failed

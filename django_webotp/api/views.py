@@ -22,10 +22,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from ..abuse.devices import remember_browser
 from ..conf import webotp_settings
+from ..flows import flow_token
 from ..flows.challenges import resend_in, shown_state
 from ..flows.code_step import CodeStep
 from ..flows.recovery import RecoveryWait
-from ..flows.signin import SessionUnavailable, sign_in
+from ..flows.signin import SessionUnavailable, safe_next, sign_in
 from ..forms import CodeForm, PhoneForm
 from ..models import Challenge, DeliveryStatus, Purpose, Verdict
 from ..purposes import withholds_unknown_numbers
@@ -36,6 +37,7 @@ from ..wording import (
     session_unavailable,
     verdict_message,
 )
+from . import tokens
 from .decorators import api_view
 from .errors import error, rate_limited
 from .payload import read_fields
@@ -56,8 +58,9 @@ def expires_in(challenge: Challenge) -> int:
     return max(ceil((challenge.expires_at - timezone.now()).total_seconds()), 0)
 
 
-def sent(challenge: Challenge) -> JsonResponse:
-    """202: the code is on its way (or, for an unknown number while sign-up is off, looks so)."""
+def sent(request: HttpRequest, challenge: Challenge) -> JsonResponse:
+    """202: the code is on its way (or, for an unknown number while sign-up is off, looks so);
+    in token mode, with the flow token that names it."""
     body = {
         "status": "sent",
         "phone_number": str(challenge.phone_number),
@@ -65,14 +68,14 @@ def sent(challenge: Challenge) -> JsonResponse:
         "resend_in": resend_in(challenge),
         "code_length": challenge.code_length,
     }
-    return JsonResponse(body, status=202)
+    return JsonResponse(tokens.with_token(request, body), status=202)
 
 
 def no_challenge() -> JsonResponse:
     return error("no_challenge", lost_message(Purpose.LOGIN))
 
 
-@api_view("POST")
+@api_view("POST", flow="begin")
 @sensitive_post_parameters("phone_number")
 def start(request: HttpRequest) -> HttpResponse:
     """Send a code to ``phone_number``; ``next`` is where ``verify`` will send the person."""
@@ -97,10 +100,10 @@ def start(request: HttpRequest) -> HttpResponse:
     if result.delivery_error:
         return error("delivery_failed", delivery_failed())
     assert result.challenge is not None
-    return sent(result.challenge)
+    return sent(request, result.challenge)
 
 
-@api_view("POST")
+@api_view("POST", flow="token")
 @sensitive_post_parameters("code")
 def verify(request: HttpRequest) -> HttpResponse:
     """Check ``code`` against this session's challenge; sign in exactly as ``VerifyView``."""
@@ -118,15 +121,15 @@ def verify(request: HttpRequest) -> HttpResponse:
         return rate_limited(result.refusal)
     if result.verdict is None:
         return form_error(form, "code", ("invalid_code",), attempts_left=challenge.attempts_left)
+    if result.verified and tokens.active(request):
+        return verified_by_token(request, step, challenge)
     if result.verified:
         try:
             redirect = sign_in(request, challenge, step.next_url)
         except SessionUnavailable:
             return error("session_unavailable", session_unavailable())
         except RecoveryWait as wait:
-            response = error("recovery_wait", str(wait), retry_after=wait.seconds)
-            response["Retry-After"] = str(wait.seconds)
-            return response
+            return recovery_wait(wait)
         if redirect is None:
             return error("account_unavailable", account_unavailable())
         step.forget()
@@ -141,7 +144,27 @@ def verify(request: HttpRequest) -> HttpResponse:
     return error(str(result.verdict), message, attempts_left=challenge.attempts_left)
 
 
-@api_view("POST")
+def recovery_wait(wait: RecoveryWait) -> JsonResponse:
+    """403 with ``Retry-After``: this account's recovery by SMS waits (the code is used up)."""
+    response = error("recovery_wait", str(wait), retry_after=wait.seconds)
+    response["Retry-After"] = str(wait.seconds)
+    return response
+
+
+def verified_by_token(request: HttpRequest, step: CodeStep, challenge: Challenge) -> JsonResponse:
+    """Token mode's sign-in: no cookie session to log in, the site's credential instead."""
+    try:
+        user = flow_token.authenticate_user(request, challenge)
+    except RecoveryWait as wait:
+        return recovery_wait(wait)
+    if user is None:
+        return error("account_unavailable", account_unavailable())
+    body = {"status": "verified", "redirect": safe_next(request, step.next_url)}
+    step.forget()
+    return JsonResponse({**tokens.issued(request, user), **body})
+
+
+@api_view("POST", flow="token")
 def resend(request: HttpRequest) -> HttpResponse:
     """A new code to the same number; the previous one stops working."""
     read_fields(request, ())  # a bot check may read its token from the body
@@ -155,7 +178,7 @@ def resend(request: HttpRequest) -> HttpResponse:
     assert result.challenge is not None
     if result.delivery_error:
         return error("delivery_failed", delivery_failed())
-    return sent(result.challenge)
+    return sent(request, result.challenge)
 
 
 def delivery(challenge: Challenge) -> str:
@@ -181,10 +204,12 @@ def delivery(challenge: Challenge) -> str:
     return "sent"
 
 
-@api_view("GET")
+@api_view("GET", flow="token")
 def status(request: HttpRequest) -> HttpResponse:
-    """This session's challenge, if any. Also sets the CSRF cookie the POST routes need."""
-    get_token(request)
+    """This session's challenge, if any. Also sets the CSRF cookie the POST routes need (not
+    in token mode, which needs none)."""
+    if not tokens.active(request):
+        get_token(request)
     challenge = CodeStep(request, Purpose.LOGIN).challenge
     if challenge is None:
         return no_challenge()

@@ -31,7 +31,7 @@ from ..conf import webotp_settings
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponseBase
 
-__all__ = ["PendingStates", "keep", "keeps_pending", "states"]
+__all__ = ["PendingStates", "detach", "keep", "keeps_pending", "states"]
 
 SALT = "django_webotp.flows.pending"
 _ATTRIBUTE = "_webotp_pending"
@@ -43,6 +43,10 @@ def _max_age() -> int:
 
 class PendingStates:
     """This request's view of the pending cookie: read once, written back by ``keep``."""
+
+    #: False for states that came with a flow token (``detach``): never read from nor written
+    #: to the cookie.
+    in_cookie = True
 
     def __init__(self, raw: str | None) -> None:
         self.changed = False
@@ -82,10 +86,20 @@ def states(request: HttpRequest) -> PendingStates:
     return found
 
 
+def detach(request: HttpRequest, data: dict[str, Any]) -> PendingStates:
+    """Make ``data`` this request's pending states instead of the cookie's, and never write
+    them back to it: a native app's flow token (``flows.flow_token``) carries them instead."""
+    found = PendingStates(None)
+    found._data = dict(data)
+    found.in_cookie = False
+    setattr(request, _ATTRIBUTE, found)
+    return found
+
+
 def keep(request: HttpRequest, response: HttpResponseBase) -> None:
     """Write what this request changed in the pending states into ``response``'s cookie."""
     found: PendingStates | None = getattr(request, _ATTRIBUTE, None)
-    if found is None or not found.changed:
+    if found is None or not found.changed or not found.in_cookie:
         return
     name = webotp_settings.PENDING_COOKIE_NAME
     value = found.cookie_value()

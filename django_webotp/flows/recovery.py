@@ -77,12 +77,14 @@ def check(request: HttpRequest, user: Any) -> None:
         raise RecoveryWait(ceil(left))
 
 
-def mark(request: HttpRequest, user: Any, phone_number: str) -> None:
-    """After an SMS sign-in of ``user``: mark and announce a recovery, and close its wait."""
+def mark(request: HttpRequest, user: Any, phone_number: str, *, in_session: bool = True) -> None:
+    """After an SMS sign-in of ``user``: mark (in the session, unless it is a native app's,
+    which has none) and announce a recovery, and close its wait."""
     if not _applies(user):
         return
     PasskeyUser.objects.filter(user=user).update(recovery_started_at=None)
-    request.session[RECOVERED_KEY] = True
+    if in_session:
+        request.session[RECOVERED_KEY] = True
     signals.passkey_recovery_used.send(
         PasskeyUser, request=request, user=user, phone_number=phone_number
     )

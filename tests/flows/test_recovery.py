@@ -17,7 +17,7 @@ from django_webotp import signals
 from django_webotp.flows import recovery, two_factor
 from django_webotp.models import PasskeyUser
 from django_webotp.testing import last_code
-from tests.support.api import Api
+from tests.support.api import Api, NativeApp
 from tests.support.authenticator import Authenticator
 from tests.support.signin import PHONE, VERIFY, start
 
@@ -187,3 +187,17 @@ def test_a_passkey_without_user_verification_is_one_factor():
     assert AUTH_SESSION_KEY in client.session
     assert client.session.get(two_factor.VERIFIED_SESSION_KEY) is None
     assert client.get(reverse("protected")).status_code == 403
+
+
+def test_a_native_app_waits_out_a_recovery_too(settings):
+    """Token mode signs in without a cookie session: the recovery's wait holds there as well."""
+    settings.WEBOTP_API_TOKENS = True
+    settings.WEBOTP_PASSKEY_SMS = "recovery"
+    settings.WEBOTP_PASSKEY_RECOVERY_WAIT = 600
+    with_passkey()
+    app = NativeApp()
+    assert app.start(PHONE).status_code == 202
+    refused = app.verify(last_code(PHONE))
+    assert refused.status_code == 403
+    assert refused.json()["error"] == "recovery_wait"
+    assert "token" not in refused.json()

@@ -1,4 +1,5 @@
-"""An API client that behaves like a single-page app, and checks each answer against the spec."""
+"""API clients that behave like a single-page app and like a native app, and check each answer
+against the spec."""
 
 from __future__ import annotations
 
@@ -97,3 +98,36 @@ class Api:
 
     def status(self):
         return self.call("status")
+
+
+class NativeApp:
+    """Calls the API as an Android app's HTTP client does: HTTPS, no Origin, no Referer, no
+    cookie jar (each call starts without cookies), the flow token in X-WebOTP-Flow."""
+
+    def __init__(self, client: Client | None = None) -> None:  # a client: cookies sent along
+        self.client = client or Client(enforce_csrf_checks=True)
+        self.keeps_cookies = client is not None
+        self.flow = "new"
+
+    def call(self, name: str, data: Any = None, *, flow: str | None = None, **headers: str):
+        if not self.keeps_cookies:
+            self.client.cookies.clear()
+        url = reverse(f"webotp_api:{name}")
+        headers = {"X-WebOTP-Flow": self.flow if flow is None else flow, **headers}
+        if name == "status":
+            response = self.client.get(url, secure=True, headers=headers)
+        else:
+            body = json.dumps(data or {})
+            response = self.client.post(
+                url, body, content_type="application/json", secure=True, headers=headers
+            )
+        check_against_spec(name, response)
+        if response.status_code == 202:
+            self.flow = response.json()["flow_token"]
+        return response
+
+    def start(self, phone: str = PHONE, *, flow: str = "new", **fields: Any):
+        return self.call("start", {"phone_number": phone, **fields}, flow=flow)
+
+    def verify(self, code: Any, **kwargs: Any):
+        return self.call("verify", {"code": code}, **kwargs)
