@@ -124,6 +124,6 @@ def test_the_sms_speaks_the_persons_language(client, dora):
 
 def test_without_allauth_the_import_says_which_pip_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "allauth.core.exceptions", None)
-    monkeypatch.delitem(sys.modules, "django_webotp.integrations.allauth")
+    monkeypatch.delitem(sys.modules, "django_webotp.integrations.allauth", raising=False)
     with pytest.raises(ImproperlyConfigured, match=r'pip install "django-webotp\[allauth\]"'):
         importlib.import_module("django_webotp.integrations.allauth")
