@@ -9,7 +9,7 @@ from .abuse.destinations import destination_refusal
 from .conf import webotp_settings
 from .phone import parse_phone
 
-__all__ = ["CodeForm", "PhoneForm"]
+__all__ = ["CodeForm", "PhoneForm", "clean_destination"]
 
 
 class PhoneForm(forms.Form):
@@ -24,25 +24,31 @@ class PhoneForm(forms.Form):
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_phone_number(self) -> str:
-        number = parse_phone(self.cleaned_data["phone_number"])
-        if number is None:
-            raise forms.ValidationError(
-                _("Enter a valid phone number, including the country code (for example +44)."),
-                code="invalid_phone",
-            )
-        refusal = destination_refusal(number)
-        reason = refusal.reason if refusal is not None else None
-        if reason == "region":
-            raise forms.ValidationError(
-                _("Sorry, we cannot send codes to phone numbers in this country."),
-                code="region_not_allowed",
-            )
-        if reason == "number_type":
-            raise forms.ValidationError(
-                _("This number cannot receive our codes by SMS. Please use a mobile number."),
-                code="number_type_not_allowed",
-            )
-        return number.as_e164
+        return clean_destination(self.cleaned_data["phone_number"])
+
+
+def clean_destination(raw: str) -> str:
+    """``raw`` as E.164 when it is a number codes may go to, else the form error that says why
+    (also django-allauth's phone field's, through ``integrations.allauth``)."""
+    number = parse_phone(raw)
+    if number is None:
+        raise forms.ValidationError(
+            _("Enter a valid phone number, including the country code (for example +44)."),
+            code="invalid_phone",
+        )
+    refusal = destination_refusal(number)
+    reason = refusal.reason if refusal is not None else None
+    if reason == "region":
+        raise forms.ValidationError(
+            _("Sorry, we cannot send codes to phone numbers in this country."),
+            code="region_not_allowed",
+        )
+    if reason == "number_type":
+        raise forms.ValidationError(
+            _("This number cannot receive our codes by SMS. Please use a mobile number."),
+            code="number_type_not_allowed",
+        )
+    return number.as_e164
 
 
 class CodeForm(forms.Form):

@@ -19,7 +19,14 @@ from ..sms_format.hosts import host_or_none, without_port
 from ..wording import unnamable_host
 from . import links
 
-__all__ = ["PHONE_TAKEN_TEMPLATE", "notice_body", "render_body", "site_name", "sms_domain"]
+__all__ = [
+    "PHONE_TAKEN_TEMPLATE",
+    "notice_body",
+    "origin_bound_body",
+    "render_body",
+    "site_name",
+    "sms_domain",
+]
 
 logger = logging.getLogger("django_webotp")
 
@@ -84,6 +91,15 @@ def render_body(
     text = str(render_to_string(purpose.sms_template, context, request)).strip()
     if link and link not in text:  # a template may place {{ link }} itself
         text = f"{text}\n{link}"
+    return origin_bound_body(text, code, domain)
+
+
+def origin_bound_body(text: str, code: str, domain: str) -> str:
+    """``text``, then the "@domain #code" line: the one composition of every code's SMS, ours
+    and the integrations' (django-allauth's and django-two-factor-auth's codes).
+
+    WEBOTP_EMBEDDED_DOMAIN and WEBOTP_ANDROID_APP_HASH extend the last line (see sms_format).
+    """
     app_hash = webotp_settings.ANDROID_APP_HASH or None
     body = build_message(
         text, domain, code, webotp_settings.EMBEDDED_DOMAIN or None, trailing_text=app_hash
