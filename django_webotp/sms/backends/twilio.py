@@ -8,9 +8,10 @@ becomes the challenge's provider message id, which Twilio's status callbacks ref
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
+from ...exceptions import SmsDeliveryError
 from .provider import ProviderSmsBackend
 
 __all__ = ["SmsBackend"]
@@ -49,6 +50,8 @@ class SmsBackend(ProviderSmsBackend):
         "timeout": None,
         # A twilio.http.HttpClient of your own (proxies, tests); None: TwilioHttpClient(timeout).
         "http_client": None,
+        # Its async twin for asend_messages(); None: AsyncTwilioHttpClient(timeout), per call.
+        "async_http_client": None,
     }
 
     @classmethod
@@ -95,10 +98,7 @@ class SmsBackend(ProviderSmsBackend):
             username, password, account_sid=self.config["account_sid"], http_client=http_client
         )
 
-    def send_message(self, message: Any) -> str:
-        from requests import RequestException, Timeout
-        from twilio.base.exceptions import TwilioRestException
-
+    def _params(self, message: Any) -> dict[str, Any]:
         params = {"to": message.to, "body": message.body}
         for option, argument in (
             ("sender", "from_"),
@@ -107,13 +107,64 @@ class SmsBackend(ProviderSmsBackend):
         ):
             if self.config[option]:
                 params[argument] = self.config[option]
+        return params
+
+    def _refused(self, exc: Any) -> Exception:
+        reason = ERROR_REASONS.get(exc.code or 0) or STATUS_REASONS.get(exc.status, "error")
+        return self.failure(reason, f"Twilio error {exc.code}, HTTP {exc.status}")
+
+    def send_message(self, message: Any) -> str:
+        from requests import RequestException, Timeout
+        from twilio.base.exceptions import TwilioRestException
+
         try:
-            created = self.client.messages.create(**params)
+            created = self.client.messages.create(**self._params(message))
         except TwilioRestException as exc:
-            reason = ERROR_REASONS.get(exc.code or 0) or STATUS_REASONS.get(exc.status, "error")
-            raise self.failure(reason, f"Twilio error {exc.code}, HTTP {exc.status}") from None
+            raise self._refused(exc) from None
         except Timeout:
             raise self.failure("timeout", f"no answer within {self.timeout} s") from None
         except RequestException as exc:
+            raise self.failure("error", f"could not reach the API: {type(exc).__name__}") from None
+        return created.sid
+
+    async def asend_messages(self, messages: Sequence[Any]) -> int:
+        """The SDK's own async client (aiohttp, which twilio depends on): each send awaits on
+        the event loop instead of holding a thread. Its session belongs to the running loop,
+        so it is made per call, not kept like the sync client."""
+        from twilio.http.async_http_client import AsyncTwilioHttpClient
+        from twilio.rest import Client
+
+        own = self.config["async_http_client"]
+        http_client = own or AsyncTwilioHttpClient(timeout=self.timeout)
+        username, password = self.credentials()
+        client = Client(
+            username, password, account_sid=self.config["account_sid"], http_client=http_client
+        )
+        sent = 0
+        try:
+            for message in messages:
+                try:
+                    self._stamp(message, await self._asend(client, message))
+                except SmsDeliveryError:
+                    if not self.fail_silently:
+                        raise
+                else:
+                    sent += 1
+        finally:
+            if own is None:
+                await http_client.close()
+        return sent
+
+    async def _asend(self, client: Any, message: Any) -> str:
+        from aiohttp import ClientError
+        from twilio.base.exceptions import TwilioRestException
+
+        try:
+            created = await client.messages.create_async(**self._params(message))
+        except TwilioRestException as exc:
+            raise self._refused(exc) from None
+        except TimeoutError:
+            raise self.failure("timeout", f"no answer within {self.timeout} s") from None
+        except ClientError as exc:
             raise self.failure("error", f"could not reach the API: {type(exc).__name__}") from None
         return created.sid
