@@ -201,3 +201,12 @@ def test_the_pages_routes_sign_in_with_a_passkey_and_no_sms(client, sms_outbox):
     assert response.json() == {"status": "verified", "redirect": "/after/"}
     assert fresh.session[SESSION_KEY] == client.session[SESSION_KEY]
     assert len(sms_outbox) == 1
+
+
+def test_the_pages_speak_the_browser_s_language(client):
+    sms_sign_in(client)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "es"
+    offer = client.get(OFFER).content.decode()
+    assert "Inicia sesión más rápido la próxima vez con una llave de acceso" in offer
+    assert "Ahora no" in offer
+    assert "No tienes llaves de acceso" in client.get(MANAGE).content.decode()
