@@ -76,6 +76,8 @@ class PasskeyOfferView(_SignedInView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         next_url = safe_next(request, request.GET.get("next"))
+        if not (webotp_settings.PASSKEYS and passkeys.available()):
+            return HttpResponseRedirect(next_url)  # an old link, or passkeys turned off since
         context = {**ceremony_urls(), "next": next_url}
         return render(request, self.template_name, context)
 

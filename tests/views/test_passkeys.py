@@ -71,6 +71,14 @@ def test_no_offer_when_passkeys_are_off(client, settings):
     assert sms_sign_in(client)["Location"] == "/after/"
 
 
+def test_the_offer_page_goes_on_to_next_once_passkeys_are_off(client, settings):
+    sms_sign_in(client)
+    settings.WEBOTP_PASSKEYS = False
+    response = client.get(OFFER, {"next": "/after/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/after/"
+
+
 def test_no_offer_for_an_account_with_a_passkey(client):
     sms_sign_in(client)
     add_passkey(client, Authenticator())
