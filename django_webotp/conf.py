@@ -216,6 +216,8 @@ DEFAULTS: dict[str, Any] = {
     "PASSKEY_TIMEOUT": 180,
     # Passkey ceremonies begun and answers checked per client IP (rates as RATELIMIT_IP).
     "RATELIMIT_PASSKEY": "30/10m,200/d",
+    # Days "Not now" on the passkey offer after an SMS sign-in keeps it away, in that browser.
+    "PASSKEY_OFFER_DAYS": 30,
     # --- Native apps (docs/howto/native-apps.md) ---
     # Let the JSON API run a sign-in with a signed flow token instead of cookies and CSRF
     # (header X-WebOTP-Flow), for native apps and other clients that keep no cookies.

@@ -97,6 +97,10 @@ WEBOTP_SMS_FILE_PATH = BASE_DIR / "sms-outbox"
 # The code page fills itself in from the dev inbox, in any browser (development only).
 WEBOTP_DEV_SIMULATOR = True
 WEBOTP_SITE_NAME = "Example"
+# Passkeys after the SMS: offered once signed in, accepted on the phone page. While DEBUG is on
+# they are bound to the request's host, so open http://localhost:8000 (an IP address cannot be
+# a passkey's relying party; the phone page says so when it is one).
+WEBOTP_PASSKEYS = DEBUG
 PHONENUMBER_DEFAULT_REGION = "GB"
 # Two-step verification after a password sign-in (/password-login/): only the views marked
 # @two_factor_required ask for the code here (/protected/); a browser can be remembered for a week.

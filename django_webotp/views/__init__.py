@@ -5,6 +5,7 @@ The URLconf (``django_webotp.urls``) names these; they are importable from here 
 
 from .links import LinkConfirmView, LinkView
 from .login import LoginView, ResendView, StatusView, VerifyView
+from .passkeys import PasskeyOfferView, PasskeysView
 from .phone import PhoneChangeView, PhoneCurrentView, PhoneVerifyView
 from .reauth import ReauthView
 from .two_factor import TwoFactorCancelView, TwoFactorView
@@ -13,6 +14,8 @@ __all__ = [
     "LinkConfirmView",
     "LinkView",
     "LoginView",
+    "PasskeyOfferView",
+    "PasskeysView",
     "PhoneChangeView",
     "PhoneCurrentView",
     "PhoneVerifyView",

@@ -25,6 +25,7 @@ from ..abuse.devices import remember_browser
 from ..conf import webotp_settings
 from ..delivery import links
 from ..flows.code_step import CodeStep
+from ..flows.passkeys import available as passkeys_available
 from ..flows.pending import keeps_pending
 from ..flows.recovery import RecoveryWait
 from ..flows.signin import SessionUnavailable, sign_in
@@ -33,6 +34,7 @@ from ..models import Challenge, Purpose
 from ..phone import display_number
 from ..wording import account_unavailable, delivery_state, lost_message, session_unavailable
 from .base import CodeStepView, fixed_url, not_sent
+from .passkeys import ceremony_urls, offer_url
 from .texts import CODE_PAGE, PHONE_PAGE, page_texts
 
 __all__ = ["LoginView", "ResendView", "StatusView", "VerifyView"]
@@ -73,6 +75,7 @@ def login_page(request: HttpRequest, form: PhoneForm, alert: str, status: int) -
     phone = form["phone_number"]
     value = phone.value()
     next_url = form["next"].value()
+    offered = webotp_settings.PASSKEYS and passkeys_available()
     context = {
         **page_texts(PHONE_PAGE),
         "form": form,
@@ -87,6 +90,8 @@ def login_page(request: HttpRequest, form: PhoneForm, alert: str, status: int) -
             "errors": phone.errors,
         },
         "next": "" if next_url is None else next_url,
+        "passkeys": offered,
+        **(ceremony_urls() if offered else {}),
     }
     return render(request, "django_webotp/login.html", context, status=status)
 
@@ -121,7 +126,8 @@ class VerifyView(CodeStepView):
             form.add_error("code", account_unavailable())
             return self.render_page(challenge, form, status=403)
         self.step.forget()
-        response = HttpResponseRedirect(redirect)
+        offer = offer_url(self.request, self.request.user, redirect)
+        response = HttpResponseRedirect(offer or redirect)
         remember_browser(self.request, response, challenge.phone)
         return response
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,6 +41,22 @@ def screenshot(page, name: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's violations of impact serious or critical, one line each."""
+    if not AXE.exists():
+        pytest.skip(
+            f"AXE NOT RUN: {AXE} is missing. Run bash scripts/test, which installs axe-core "
+            "with npm into .cache/node."
+        )
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run(document)).violations")
+    return [
+        f"{v['impact']} {v['id']}: {v['help']} ({', '.join(str(n['target']) for n in v['nodes'])})"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def session_log(page) -> list:

@@ -11,10 +11,10 @@ from django_webotp.testing import last_code
 from tests.support.codes import wrong_code
 
 from .support import (
-    AXE,
     DESKTOP_VIEWPORT,
     PHONE_VIEWPORT,
     screenshot,
+    serious_violations,
     start_sign_in,
 )
 
@@ -22,22 +22,6 @@ pytestmark = pytest.mark.browser
 
 PHONE = "+447911123456"
 SHOWN = "07911 123456"  # PHONE as the pages write it
-
-
-def serious_violations(page) -> list[str]:
-    """axe-core's violations of impact serious or critical, one line each."""
-    if not AXE.exists():
-        pytest.skip(
-            f"AXE NOT RUN: {AXE} is missing. Run bash scripts/test, which installs axe-core "
-            "with npm into .cache/node."
-        )
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("async () => (await axe.run(document)).violations")
-    return [
-        f"{v['impact']} {v['id']}: {v['help']} ({', '.join(str(n['target']) for n in v['nodes'])})"
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def focused_id(page) -> str:

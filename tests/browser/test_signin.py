@@ -188,7 +188,7 @@ def test_resending_too_soon_without_javascript_says_when_and_leads_back(new_page
     page.get_by_role("link", name="Enter the code you received").click()
     code_field(page).fill(last_code(PHONE))
     page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("#signed-in-as")).to_have_text(f"Signed in as {PHONE}.")
+    expect(page.locator("#signed-in-as")).to_have_text(f"Signed in as {SHOWN}.")
 
 
 def test_resend_sends_a_new_code_and_the_old_one_stops_working(page):

@@ -201,3 +201,13 @@ def test_a_native_app_waits_out_a_recovery_too(settings):
     assert refused.status_code == 403
     assert refused.json()["error"] == "recovery_wait"
     assert "token" not in refused.json()
+
+
+def test_a_recovery_sign_in_is_offered_a_new_passkey(settings):
+    """The offer page usually skips an account that has a passkey; after a recovery it does
+    not: the person lost theirs."""
+    settings.WEBOTP_PASSKEY_SMS = "recovery"
+    with_passkey()
+    assert sms_sign_in(Client()).url.startswith(reverse("webotp:passkey_offer"))
+    settings.WEBOTP_PASSKEY_SMS = "signin"
+    assert not sms_sign_in(Client()).url.startswith(reverse("webotp:passkey_offer"))
