@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from . import views
-from .api import passkeys as passkey_api
+from .api.urls import passkey_patterns
 
 app_name = "webotp"
 
@@ -25,18 +25,7 @@ urlpatterns = [
     # on a site without the JSON API (the same views, not a copy).
     path("passkeys/", views.PasskeysView.as_view(), name="passkeys"),
     path("passkeys/offer/", views.PasskeyOfferView.as_view(), name="passkey_offer"),
-    path(
-        "passkeys/sign-in/options/",
-        login_not_required(passkey_api.sign_in_options),
-        name="passkey_sign_in_options",
-    ),
-    path("passkeys/sign-in/", login_not_required(passkey_api.sign_in), name="passkey_sign_in"),
-    path(
-        "passkeys/register/options/",
-        login_not_required(passkey_api.register_options),
-        name="passkey_register_options",
-    ),
-    path("passkeys/register/", login_not_required(passkey_api.register), name="passkey_register"),
+    *passkey_patterns,
     # One-tap links from the SMS: open to whoever holds the SMS.
     path("c/", login_not_required(views.LinkConfirmView.as_view()), name="link_confirm"),
     path("c/<str:token>/", login_not_required(views.LinkView.as_view()), name="link"),

@@ -68,13 +68,7 @@ def read_fields(request: HttpRequest, names: tuple[str, ...]) -> QueryDict:
         if _body(request):
             raise InvalidRequest("Unsupported content type.")
         return QueryDict()
-    raw = _body(request)
-    try:
-        data: Any = json.loads(raw) if raw.strip() else {}
-    except (ValueError, RecursionError) as exc:
-        raise InvalidRequest("The body is not valid JSON.") from exc
-    if not isinstance(data, dict):
-        raise InvalidRequest("The body is not a JSON object.")
+    data = _json_object(request)
     for name in names:
         if name in data and not isinstance(data[name], str):
             raise InvalidRequest(f"{name} must be a string.")
@@ -97,6 +91,11 @@ def read_object(request: HttpRequest) -> dict[str, Any]:
         if _body(request):
             raise InvalidRequest("Send a JSON object (Content-Type: application/json).")
         return {}
+    return _json_object(request)
+
+
+def _json_object(request: HttpRequest) -> dict[str, Any]:
+    """A JSON body as an object; an empty body is an empty object."""
     raw = _body(request)
     try:
         data: Any = json.loads(raw) if raw.strip() else {}

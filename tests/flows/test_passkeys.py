@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import json
 import time
-from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY
@@ -22,6 +21,7 @@ from django_webotp.flows import passkey_ceremony, passkeys, reauth
 from django_webotp.flows.passkeys import PasskeyRefused
 from django_webotp.models import Passkey, PasskeyUser
 from tests.support.authenticator import Authenticator
+from tests.support.signals import captured
 from tests.support.users import make_user
 
 pytestmark = pytest.mark.django_db
@@ -30,23 +30,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def relying_party(settings):
     settings.WEBOTP_PASSKEY_RP_ID = "testserver"
-
-
-@contextmanager
-def captured(*watched):
-    """What the ``watched`` signals send, as (signal, keyword arguments) pairs."""
-    seen = []
-
-    def receiver(signal, **kwargs):
-        seen.append((signal, kwargs))
-
-    for signal in watched:
-        signal.connect(receiver, weak=False)
-    try:
-        yield seen
-    finally:
-        for signal in watched:
-            signal.disconnect(receiver)
 
 
 def a_request(session=None):

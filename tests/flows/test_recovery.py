@@ -4,7 +4,6 @@ authenticator."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -19,6 +18,7 @@ from django_webotp.models import PasskeyUser
 from django_webotp.testing import last_code
 from tests.support.api import Api, NativeApp
 from tests.support.authenticator import Authenticator
+from tests.support.signals import captured
 from tests.support.signin import PHONE, VERIFY, start
 
 pytestmark = pytest.mark.django_db
@@ -28,22 +28,6 @@ pytestmark = pytest.mark.django_db
 def passkeys_on(settings, no_rate_limits):
     settings.WEBOTP_PASSKEYS = True
     settings.WEBOTP_PASSKEY_RP_ID = "testserver"
-
-
-@contextmanager
-def captured(*watched):
-    seen = []
-
-    def receiver(signal, **kwargs):
-        seen.append((signal, kwargs))
-
-    for signal in watched:
-        signal.connect(receiver, weak=False)
-    try:
-        yield seen
-    finally:
-        for signal in watched:
-            signal.disconnect(receiver)
 
 
 def sms_sign_in(client: Client):
