@@ -230,3 +230,25 @@ def test_five_sign_ins_cost_five_sms_without_a_passkey_and_one_with(new_page, se
     with_passkey = five_sign_ins(add_passkey=True)
     print(f"\nSMS sent for five sign-ins: {without} without passkeys, {with_passkey} with one")
     assert (without, with_passkey) == (5, 1)
+
+
+def test_recovery_mode_a_lost_passkey_and_the_sms_that_brings_a_new_one(new_page, settings):
+    """WEBOTP_PASSKEY_SMS = "recovery": the phone that lost its passkey signs in by SMS as a
+    recovery, is offered a new passkey although the account has one, adds it, and the new
+    device then signs in with no SMS."""
+    settings.WEBOTP_PASSKEY_SMS = "recovery"
+    first = new_page()
+    with_authenticator(first)
+    sms_sign_in(first)
+    add_passkey_from_the_offer(first)
+
+    lost = new_page(init_script=NO_AUTOFILL)  # a new phone: its authenticator holds nothing
+    with_authenticator(lost)
+    sms_sign_in(lost)
+    assert reverse("webotp:passkey_offer") in lost.url  # offered though the account has one
+    add_passkey_from_the_offer(lost)
+    assert Passkey.objects.count() == 2
+    sign_out(lost)
+    sent = len(sms.outbox)
+    sign_in_with_the_button(lost)
+    assert len(sms.outbox) == sent
