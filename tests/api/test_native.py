@@ -39,7 +39,7 @@ def app(tokens_on) -> NativeApp:
 
 
 def issue_test_token(request, user) -> dict:
-    return {"token": f"test-token-for-{user.pk}", "user_id": user.pk}
+    return {"token": f"test-token-for-{user.pk}", "user_id": str(user.pk)}  # a UUID pk too
 
 
 def test_start_then_verify_with_a_flow_token_and_no_cookies(app):
@@ -54,7 +54,7 @@ def test_start_then_verify_with_a_flow_token_and_no_cookies(app):
         "status": "verified",
         "redirect": "/account/",
         "token": f"test-token-for-{user.pk}",
-        "user_id": user.pk,
+        "user_id": str(user.pk),
     }
     assert not verified.cookies  # login() was not called: no session cookie
     assert Session.objects.count() == 0
