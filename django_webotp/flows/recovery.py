@@ -91,7 +91,10 @@ def mark(request: HttpRequest, user: Any, phone_number: str, *, in_session: bool
 
 
 def call_off(user: Any) -> None:
-    """A passkey signed ``user`` in: a recovery by SMS under way is not needed."""
+    """A passkey signed ``user`` in: a recovery by SMS under way is not needed. Only a site in
+    recovery mode starts waits, so only there is one looked for (no statement otherwise)."""
+    if webotp_settings.PASSKEY_SMS != "recovery":
+        return
     PasskeyUser.objects.filter(user=user, recovery_started_at__isnull=False).update(
         recovery_started_at=None
     )

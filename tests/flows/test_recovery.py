@@ -195,3 +195,11 @@ def test_a_recovery_sign_in_is_offered_a_new_passkey(settings):
     assert sms_sign_in(Client()).url.startswith(reverse("webotp:passkey_offer"))
     settings.WEBOTP_PASSKEY_SMS = "signin"
     assert not sms_sign_in(Client()).url.startswith(reverse("webotp:passkey_offer"))
+
+
+def test_outside_recovery_mode_a_passkey_sign_in_looks_for_no_recovery(django_assert_num_queries):
+    """call_off asks the database nothing unless the site is in recovery mode."""
+    with_passkey()
+    user = PasskeyUser.objects.select_related("user").get().user
+    with django_assert_num_queries(0):
+        recovery.call_off(user)
