@@ -28,8 +28,11 @@ def chromium():
             f"BROWSER TESTS NOT RUN: {CHROMIUM} is missing. Install Debian's chromium "
             "(bash scripts/test does it with apt-get when run as root)."
         )
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # expect() waits 5 s by default, whatever the context's timeout: on a loaded 2-core machine
+    # a WebAuthn ceremony or a reload can take longer, so assertions wait as long as actions.
+    expect.set_options(timeout=TIMEOUT_MS)
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
