@@ -212,6 +212,9 @@ DEFAULTS: dict[str, Any] = {
     # Seconds a recovery by SMS waits, from its first right code, before a right code signs in
     # (0: at once); a sign-in with a passkey meanwhile calls it off.
     "PASSKEY_RECOVERY_WAIT": 0,
+    # E-mail the account's address (its EMAIL_FIELD) when a recovery by SMS starts its wait
+    # and when it signs in: the phone cannot warn an owner whose number someone else now has.
+    "PASSKEY_RECOVERY_EMAIL": False,
     # Seconds a passkey registration or sign-in may take, from its options to its answer.
     "PASSKEY_TIMEOUT": 180,
     # Passkey ceremonies begun and answers checked per client IP (rates as RATELIMIT_IP).

@@ -76,6 +76,7 @@ from .messages import (
     W070,
     W071,
     W100,
+    W101,
 )
 from .passkeys import passkey_problems
 from .sms_backends import DEV_SMS_BACKENDS, backend_errors, deadline_problems, provider_errors
@@ -146,6 +147,7 @@ __all__ = [
     "W070",
     "W071",
     "W100",
+    "W101",
     "account_warnings",
     "check_queue",
     "check_settings",

@@ -69,6 +69,7 @@ __all__ = [
     "W070",
     "W071",
     "W100",
+    "W101",
 ]
 
 # The dotted paths some messages name.
@@ -192,4 +193,8 @@ W100 = (
     "WEBOTP_PASSKEY_RP_ID {rp_id!r} is neither a host in ALLOWED_HOSTS nor a parent domain of "
     "one: browsers refuse a relying party id that is not the page's host or its parent domain, so "
     "no passkey would work."
+)
+W101 = (
+    'WEBOTP_PASSKEY_RECOVERY_EMAIL is on but WEBOTP_PASSKEY_SMS is not "recovery": an SMS '
+    "sign-in is then no recovery, so no notice is e-mailed."
 )

@@ -7,7 +7,7 @@ from django.core.checks import CheckMessage, Error, Warning
 
 from ..conf import webotp_settings
 from ..flows.passkey_ceremony import available
-from .messages import E100, E100_HINT, E101, E101_HINT, E102, W100
+from .messages import E100, E100_HINT, E101, E101_HINT, E102, W100, W101
 
 __all__ = ["passkey_problems"]
 
@@ -27,6 +27,8 @@ def passkey_problems() -> list[CheckMessage]:
                 problems.append(Error(E102.format(origin=origin), id="webotp.E102"))
     if rp_id and not any(_may_serve(str(host), str(rp_id)) for host in settings.ALLOWED_HOSTS):
         problems.append(Warning(W100.format(rp_id=rp_id), id="webotp.W100"))
+    if webotp_settings.PASSKEY_RECOVERY_EMAIL and webotp_settings.PASSKEY_SMS != "recovery":
+        problems.append(Warning(W101, id="webotp.W101"))
     return problems
 
 

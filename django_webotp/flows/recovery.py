@@ -3,7 +3,8 @@
 With WEBOTP_PASSKEY_SMS = "signin" (the default) nothing changes. With "recovery", an SMS sign-in
 to an account that has a passkey is a *recovery* (the phone may be all a person has left, or a
 SIM swapper may be all the attacker needs): it is marked in the session (``recovered``), the
-``passkey_recovery_used`` signal lets the site tell the account's owner, and the next page
+``passkey_recovery_used`` signal lets the site tell the account's owner (and, with
+WEBOTP_PASSKEY_RECOVERY_EMAIL, an e-mail does), and the next page
 offers to add a new passkey. With WEBOTP_PASSKEY_RECOVERY_WAIT seconds, the first right code
 only starts a wait (``passkey_recovery_started``); a right code after the wait signs in, and a
 sign-in with a passkey meanwhile calls the recovery off — the owner still has it.
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from .. import signals
 from ..conf import webotp_settings
+from ..delivery import mail
 from ..exceptions import WebOTPError
 from ..models import Passkey, PasskeyUser
 from ..wording import wait_text
@@ -71,6 +73,7 @@ def check(request: HttpRequest, user: Any) -> None:
             signals.passkey_recovery_started.send(
                 PasskeyUser, request=request, user=user, ready_at=now + timedelta(seconds=wait)
             )
+            mail.send_recovery_notice(request, user, "started", wait=wait_text(wait))
         raise RecoveryWait(wait)
     left = (started + timedelta(seconds=wait) - now).total_seconds()
     if left > 0:
@@ -88,6 +91,7 @@ def mark(request: HttpRequest, user: Any, phone_number: str, *, in_session: bool
     signals.passkey_recovery_used.send(
         PasskeyUser, request=request, user=user, phone_number=phone_number
     )
+    mail.send_recovery_notice(request, user, "used")
 
 
 def call_off(user: Any) -> None:
