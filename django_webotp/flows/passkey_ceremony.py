@@ -1,14 +1,21 @@
-"""A passkey ceremony's parts: the relying party it is bound to, and its challenge in the session.
+"""A passkey ceremony's parts: the relying party it is bound to, and where its challenge waits.
 
-A ceremony's challenge is kept under one session key, bound to its kind (``"register"`` or
-``"sign_in"``) and, for a registration, to the account. ``take`` removes it before the answer is
-checked, so it is used once whatever the outcome, and refuses it after WEBOTP_PASSKEY_TIMEOUT
-seconds. Refusals raise ``PasskeyRefused`` with a stable ``code`` and a sentence for the person.
+A registration's challenge is kept in the session (the account is signed in, so it has one),
+bound to the account. A sign-in's is kept in the browser's pending cookie
+(``flows.pending``), as the code step's is: a visitor of the phone page, whose browser asks
+for sign-in options as the page loads (autofill), then costs no session row. Either is bound to
+its kind (``"register"`` or ``"sign_in"``), and ``take`` removes it before the answer is checked
+and refuses it after WEBOTP_PASSKEY_TIMEOUT seconds. A cookie can be sent again, so a sign-in's
+single use is also the database's: a sign-in records when its challenge was issued on the
+passkey (``Passkey.last_challenge_issued``), and one whose challenge is not newer than the last
+is refused (``flows.passkeys``). Refusals raise ``PasskeyRefused`` with a stable ``code`` and a
+sentence for the person.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -17,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..conf import webotp_settings
 from ..exceptions import WebOTPError
+from . import pending
 
 try:  # the optional extra: pip install django-webotp[passkeys]
     import webauthn
@@ -30,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "REFUSALS",
     "SESSION_KEY",
+    "Ceremony",
     "PasskeyRefused",
     "available",
     "begin",
@@ -40,7 +49,8 @@ __all__ = [
     "take",
 ]
 
-#: The session key of the ceremony under way: its kind, challenge, account and deadline.
+#: The key, in the session or the pending cookie, of the ceremony under way: its kind,
+#: challenge, account, when it was issued and its deadline.
 SESSION_KEY = "webotp_passkey"
 
 REFUSALS = {
@@ -103,24 +113,41 @@ def rp_name() -> str:
     return str(webotp_settings.SITE_NAME or webotp_settings.PASSKEY_RP_ID or "django-webotp")
 
 
+@dataclass(frozen=True)
+class Ceremony:
+    """A ceremony's challenge, taken out of its store, and when it was issued (microseconds
+    since the epoch)."""
+
+    challenge: bytes
+    issued: int
+
+
+def _store(request: HttpRequest, kind: str) -> Any:
+    """Where a ceremony of ``kind`` waits: a sign-in's in the pending cookie, others' in the
+    session (both take ``[key] = value`` and ``pop(key, default)``)."""
+    return pending.states(request) if kind == "sign_in" else request.session
+
+
 def begin(request: HttpRequest, kind: str, challenge: bytes, user: Any = None) -> None:
-    request.session[SESSION_KEY] = {
+    _store(request, kind)[SESSION_KEY] = {
         "kind": kind,
         "challenge": bytes_to_base64url(challenge),
         "user": None if user is None else str(user.pk),
+        "issued": time.time_ns() // 1000,
         "until": time.time() + int(webotp_settings.PASSKEY_TIMEOUT),
     }
 
 
-def take(request: HttpRequest, kind: str, user: Any = None) -> bytes:
-    """The challenge of this session's ceremony of ``kind``, taken out; refused if none."""
-    ceremony = request.session.pop(SESSION_KEY, None)
+def take(request: HttpRequest, kind: str, user: Any = None) -> Ceremony:
+    """This browser's ceremony of ``kind``, taken out; refused if none or too old."""
+    ceremony = _store(request, kind).pop(SESSION_KEY, None)
     if (
         not isinstance(ceremony, dict)
         or ceremony.get("kind") != kind
         or ceremony.get("user") != (None if user is None else str(user.pk))
         or not isinstance(ceremony.get("until"), (int, float))
+        or not isinstance(ceremony.get("issued"), int)
         or ceremony["until"] < time.time()
     ):
         raise PasskeyRefused("no_ceremony")
-    return base64url_to_bytes(str(ceremony["challenge"]))
+    return Ceremony(base64url_to_bytes(str(ceremony["challenge"])), ceremony["issued"])

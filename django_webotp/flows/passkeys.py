@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .. import signals
@@ -117,7 +118,7 @@ def _account_label(user: Any) -> str:
 def register(request: HttpRequest, user: Any, answer: Any, name: str = "") -> Passkey:
     """Check the browser's answer to ``registration_options`` and keep the new passkey."""
     require_library()
-    challenge = take(request, "register", user)
+    challenge = take(request, "register", user).challenge
     if not recent(request, user):
         raise PasskeyRefused("not_recent")
     answer = _as_data(answer)
@@ -188,13 +189,13 @@ def sign_in_options(request: HttpRequest) -> dict[str, Any]:
 def sign_in(request: HttpRequest, answer: Any, next_url: str | None) -> str:
     """Check the browser's answer to ``sign_in_options``, log its account in, say where next."""
     require_library()
-    challenge = take(request, "sign_in")
+    ceremony = take(request, "sign_in")
     answer = _as_data(answer)
     passkey = _passkey_of(answer)
     try:
         verified = webauthn.verify_authentication_response(
             credential=answer,
-            expected_challenge=challenge,
+            expected_challenge=ceremony.challenge,
             expected_rp_id=relying_party_id(request),
             expected_origin=origins(request),
             credential_public_key=bytes(passkey.public_key),
@@ -204,7 +205,9 @@ def sign_in(request: HttpRequest, answer: Any, next_url: str | None) -> str:
     except (WebAuthnException, ValueError, TypeError, KeyError) as exc:
         logger.info("A passkey sign-in was refused: %s", exc)
         raise PasskeyRefused("invalid") from exc
-    _count_use(request, passkey, verified.new_sign_count, verified.credential_backed_up)
+    _count_use(
+        request, passkey, verified.new_sign_count, verified.credential_backed_up, ceremony.issued
+    )
     if not ModelBackend().user_can_authenticate(passkey.user):
         raise PasskeyRefused("inactive")
     signals.passkey_used.send(Passkey, request=request, user=passkey.user, passkey=passkey)
@@ -232,13 +235,21 @@ def _passkey_of(answer: dict[str, Any]) -> Passkey:
     return passkey
 
 
-def _count_use(request: HttpRequest, passkey: Passkey, count: int, backed_up: bool) -> None:
-    """Record a good assertion; refuse one whose counter did not move past the last one.
+def _count_use(
+    request: HttpRequest, passkey: Passkey, count: int, backed_up: bool, issued: int
+) -> None:
+    """Record a good assertion; refuse one whose counter did not move past the last one, or
+    whose challenge is not newer than the last this passkey answered.
 
     Authenticators that keep no counter (most synced passkeys) always say 0; one that keeps a
-    counter must say more each time, or a copy of the credential is in use. The UPDATE only
-    lands when the counter is still the one read, so two answers racing cannot both pass.
+    counter must say more each time, or a copy of the credential is in use. A sign-in's
+    challenge waits in a cookie, which can be sent again with the same answer: the UPDATE only
+    lands when the challenge was issued after the last one used and the counter is still the
+    one read, so a replayed answer and two answers racing cannot both pass.
     """
+    last = passkey.last_challenge_issued
+    if last is not None and issued <= last:
+        raise PasskeyRefused("no_ceremony")  # an answer sent again, not a copied passkey
     previous = passkey.sign_count
     if (count or previous) and count <= previous:
         logger.warning("A passkey's counter went from %s to %s: refused.", previous, count)
@@ -247,12 +258,16 @@ def _count_use(request: HttpRequest, passkey: Passkey, count: int, backed_up: bo
         )
         raise PasskeyRefused("cloned")
     now = timezone.now()
-    updated = Passkey.objects.filter(pk=passkey.pk, sign_count=previous).update(
-        sign_count=count, backed_up=backed_up, last_used_at=now
+    newer = Q(last_challenge_issued__isnull=True) | Q(last_challenge_issued__lt=issued)
+    updated = Passkey.objects.filter(newer, pk=passkey.pk, sign_count=previous).update(
+        sign_count=count, backed_up=backed_up, last_used_at=now, last_challenge_issued=issued
     )
-    if not updated and count:
-        raise PasskeyRefused("cloned")
+    if not updated:
+        if count and Passkey.objects.filter(newer, pk=passkey.pk).exists():
+            raise PasskeyRefused("cloned")  # another answer moved the counter meanwhile
+        raise PasskeyRefused("no_ceremony")  # this challenge (or a later one) was used
     passkey.sign_count, passkey.backed_up, passkey.last_used_at = count, backed_up, now
+    passkey.last_challenge_issued = issued
 
 
 def remove(request: HttpRequest, user: Any, passkey_id: Any) -> bool:

@@ -8,7 +8,8 @@ page and the verify step read no session at all. The cookie is bound to the brow
 as the session cookie is: it is signed with ``django.core.signing`` (a changed or forged value
 counts as no cookie at all), HttpOnly, SameSite=Lax, Secure on HTTPS or with
 ``SESSION_COOKIE_SECURE``, and lives no longer than a code (``WEBOTP_CODE_TTL``, plus the
-resend cooldown). It holds no secret: the code is derived from ``SECRET_KEY`` and never stored;
+resend cooldown) or a passkey sign-in (``passkey_ceremony`` keeps its challenge here too, for
+the same reason). It holds no secret: the code is derived from ``SECRET_KEY`` and never stored;
 it holds the challenge's random id and the number this browser typed, which only it and the
 site see.
 
@@ -38,7 +39,10 @@ _ATTRIBUTE = "_webotp_pending"
 
 
 def _max_age() -> int:
-    return int(webotp_settings.CODE_TTL) + int(webotp_settings.RESEND_COOLDOWN)
+    """As long as a code lives, with its resend cooldown; or, with passkeys on, as long as a
+    passkey sign-in's challenge (``passkey_ceremony``) if that is longer."""
+    code = int(webotp_settings.CODE_TTL) + int(webotp_settings.RESEND_COOLDOWN)
+    return max(code, int(webotp_settings.PASSKEY_TIMEOUT) if webotp_settings.PASSKEYS else 0)
 
 
 class PendingStates:

@@ -70,6 +70,9 @@ class Passkey(models.Model):
     name = models.CharField(_("name"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    # When the challenge of its last sign-in was issued (microseconds since the epoch): a
+    # sign-in must answer a newer one, so an answer sent again is refused (flows.passkeys).
+    last_challenge_issued = models.BigIntegerField(null=True, blank=True, editable=False)
 
     objects = PasskeyQuerySet.as_manager()
 

@@ -5,6 +5,7 @@ manage page, "Not now", axe, the docs' screenshots, and the SMS a passkey saves.
 from __future__ import annotations
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -120,6 +121,21 @@ def test_the_phone_field_s_autofill_signs_in_with_the_passkey(new_page):
     expect(page.locator("#signed-in-as")).to_have_text(f"Signed in as {SHOWN}.")
     assert session_log(page) == [{"mediation": "conditional"}]
     assert len(sms.outbox) == 1
+
+
+def test_a_visitor_whose_page_asks_for_a_passkey_gets_no_session(new_page, settings):
+    """The page asks for sign-in options as it loads (autofill): the challenge waits in the
+    pending cookie, so a visitor who only looks costs no session row."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    page = new_page()
+    with_authenticator(page)
+    with page.expect_response(lambda response: "/sign-in/options/" in response.url) as asked:
+        page.goto(reverse("webotp:login"))
+    assert asked.value.status == 200
+    names = {cookie["name"] for cookie in page.context.cookies()}
+    assert settings.SESSION_COOKIE_NAME not in names
+    assert "webotp_pending" in names
+    assert not Session.objects.exists()
 
 
 def test_the_phone_field_offers_passkeys_in_its_autofill(page):
