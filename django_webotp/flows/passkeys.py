@@ -216,7 +216,7 @@ def sign_in(request: HttpRequest, answer: Any, next_url: str | None) -> str:
     if verified.user_verified:
         # Something the person has, unlocked by something they know or are: the strong factor
         # two-step verification asks for (a passkey answered without it is one factor).
-        two_factor.mark_verified(request, passkey.user, method="passkey")
+        two_factor.mark_verified(request, passkey.user, method="passkey", new_key=False)
     return redirect
 
 

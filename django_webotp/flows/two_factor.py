@@ -135,13 +135,17 @@ def _signed_in_by_phone(backend_path: str | None) -> bool:
     return isinstance(backend, type) and issubclass(backend, PhoneOTPBackend)
 
 
-def mark_verified(request: HttpRequest, user: Any, *, method: str) -> None:
+def mark_verified(request: HttpRequest, user: Any, *, method: str, new_key: bool = True) -> None:
     """Record that ``user`` passed the second step in this session.
 
     The session gets a new key first: a session id someone planted or saw while the session was
     only partly signed in is worthless once it is fully signed in (session fixation).
+    ``new_key=False`` is for a sign-in whose ``login()`` gave the session its key in this very
+    request (a passkey's): nobody has seen that key yet, and a second would cost the session
+    store another insert and delete.
     """
-    request.session.cycle_key()
+    if new_key:
+        request.session.cycle_key()
     request.session[VERIFIED_SESSION_KEY] = {
         "user": str(user.pk),
         "method": method,

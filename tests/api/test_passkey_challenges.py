@@ -3,8 +3,11 @@ cookie, so a visitor whose page asks for options costs no session row, and used 
 same: the database refuses an answer sent again with its cookie (Passkey.last_challenge_issued)."""
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from django_webotp import signals
 from django_webotp.conf import webotp_settings
@@ -99,3 +102,30 @@ def test_the_cookie_lives_as_long_as_a_passkey_sign_in_may_take(settings, monkey
     visitor = Api(Client(enforce_csrf_checks=True))
     visitor.call("passkey_sign_in_options")
     assert visitor.client.cookies[webotp_settings.PENDING_COOKIE_NAME]["max-age"] == 300
+
+
+def test_a_passkey_sign_in_writes_one_new_session_and_keeps_no_planted_key(api, settings):
+    """login() gives the session a new key; the strong-factor mark that follows keeps it
+    (nobody has seen it yet) instead of making a second one."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    authenticator = Authenticator(counter=None)
+    with_passkey(api, authenticator)
+    visitor = Api(Client(enforce_csrf_checks=True))
+    planted = SessionStore()
+    planted["seen"] = True
+    planted.create()
+    visitor.client.cookies[settings.SESSION_COOKIE_NAME] = planted.session_key
+    options = visitor.call("passkey_sign_in_options").json()["publicKey"]
+    answer = authenticator.get(options)
+    with CaptureQueriesContext(connection) as queries:
+        assert visitor.call("passkey_sign_in", {"credential": answer}).status_code == 200
+    writes = [
+        q["sql"].split()[0]
+        for q in queries.captured_queries
+        if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")
+    ]
+    assert writes == ["INSERT", "DELETE", "UPDATE"]  # the new key, the planted one, the data
+    key = visitor.client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert key != planted.session_key
+    assert not Session.objects.filter(session_key=planted.session_key).exists()
+    assert visitor.client.session["webotp_2fa_verified"]["method"] == "passkey"
