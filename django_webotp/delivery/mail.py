@@ -3,28 +3,26 @@
 With WEBOTP_PASSKEY_RECOVERY_EMAIL on, an account that has a passkey and an e-mail address hears
 of a recovery by SMS where the phone cannot tell it (a SIM swapper has the phone's messages):
 when its wait starts, so the owner can call it off with the passkey, and when it signs in. The
-e-mail goes through Django's ``send_mail`` once the request's transaction is committed; a mail
-server that fails is logged, never a refused sign-in.
+e-mail goes through Django's ``send_mail`` once the request's transaction is committed (from a
+task worker with ``WEBOTP_DELIVERY = "task"``); a mail server that fails is logged, never a
+refused sign-in.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Any
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
 from ..conf import webotp_settings
+from . import tasks
 from .compose import site_name, sms_domain
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
 __all__ = ["TEMPLATES", "address_of", "send_recovery_notice"]
-
-logger = logging.getLogger("django_webotp.delivery")
 
 #: Each notice's subject and body templates.
 TEMPLATES = {
@@ -57,10 +55,4 @@ def send_recovery_notice(request: HttpRequest, user: Any, kind: str, *, wait: st
     subject = " ".join(render_to_string(subject_template, context, request).split())
     body = render_to_string(body_template, context, request)
 
-    def send() -> None:
-        try:
-            send_mail(subject, body, None, [to])
-        except Exception as exc:  # the mail server is down: the sign-in goes on
-            logger.warning("Could not e-mail a recovery notice (%s): %s", kind, exc)
-
-    transaction.on_commit(send)
+    transaction.on_commit(lambda: tasks.queue_email(subject, body, to))

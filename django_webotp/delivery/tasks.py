@@ -14,6 +14,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 
 from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -47,8 +48,10 @@ __all__ = [
     "TASKS_AVAILABLE",
     "TASKS_PACKAGE",
     "queue_code",
+    "queue_email",
     "queue_notice",
     "send_code",
+    "send_email",
     "send_notice",
 ]
 
@@ -120,6 +123,31 @@ def send_code(challenge_id: str, domain: str, site: str, language: str | None = 
 def send_notice(to: str, body: str) -> str:
     """Send an SMS that carries no code (such as "your number was changed"); at least once."""
     return "sent" if send.send_notice(to, body) else "failed"
+
+
+@_decorate
+def send_email(subject: str, body: str, to: str) -> str:
+    """Send an e-mail notice to an account's owner (``mail``); a failure is the task's, for its
+    backend to retry."""
+    send_mail(subject, body, None, [to])
+    return "sent"
+
+
+def queue_email(subject: str, body: str, to: str) -> None:
+    """Send (or, with ``WEBOTP_DELIVERY = "task"``, queue) an e-mail notice; never raises for a
+    mail server or queue failure, which is logged."""
+    if webotp_settings.DELIVERY == "task":
+        try:
+            send_email.enqueue(subject, body, to)
+            return
+        except ImproperlyConfigured:
+            raise
+        except Exception as exc:  # the queue is down: send it now rather than not at all
+            logger.warning("Could not queue an e-mail notice, sending it now: %s", exc)
+    try:
+        send_mail(subject, body, None, [to])
+    except Exception as exc:  # the mail server is down: what the e-mail was for goes on
+        logger.warning("Could not e-mail a notice (%s): %s", subject, exc)
 
 
 def queue_code(challenge: Challenge, request: HttpRequest) -> str | None:

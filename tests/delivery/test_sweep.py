@@ -23,18 +23,13 @@ from django.utils import timezone
 
 from django_webotp import signals, sms
 from django_webotp.delivery import send, sweep
-from django_webotp.delivery.tasks import TASKS_PACKAGE
 from django_webotp.flows.challenges import resend_in
 from django_webotp.models import Challenge, DeliveryStatus
 from django_webotp.sms.backends.base import BaseSmsBackend
 from django_webotp.testing import last_code
 from tests.support import signin
 from tests.support.api import Api
-
-if TASKS_PACKAGE == "django.tasks":
-    from django.tasks import task_backends
-else:
-    from django_tasks import task_backends
+from tests.support.tasks import run_worker, use_task_backend
 
 pytestmark = pytest.mark.django_db
 
@@ -47,18 +42,10 @@ RESEND = reverse("webotp:resend")
 @pytest.fixture
 def queue(settings):
     """Task delivery on a DummyBackend: tasks wait until ``run_worker()`` plays the worker."""
-    settings.WEBOTP_DELIVERY = "task"
-    settings.TASKS = {"default": {"BACKEND": f"{TASKS_PACKAGE}.backends.dummy.DummyBackend"}}
-    backend = task_backends["default"]
+    backend = use_task_backend(settings, "dummy")
     backend.clear()
     yield backend
     backend.clear()
-
-
-def run_worker(backend):
-    results = [r.task.call(*r.args, **r.kwargs) for r in backend.results]
-    backend.clear()
-    return results
 
 
 @pytest.fixture

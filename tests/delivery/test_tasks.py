@@ -14,18 +14,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from django_webotp import signals, sms
-from django_webotp.delivery.tasks import TASKS_PACKAGE
 from django_webotp.exceptions import SmsDeliveryError
 from django_webotp.models import Challenge, DeliveryStatus, PhoneIdentity
 from django_webotp.sms.backends.base import BaseSmsBackend
 from django_webotp.testing import last_code
 from tests.support import signin
+from tests.support.tasks import run_worker, use_task_backend
 from tests.support.users import make_user
-
-if TASKS_PACKAGE == "django.tasks":
-    from django.tasks import task_backends
-else:
-    from django_tasks import task_backends
 
 pytestmark = pytest.mark.django_db
 
@@ -38,18 +33,7 @@ STATUS = reverse("webotp:status")
 @pytest.fixture
 def use_tasks(settings):
     """Switch to task delivery on the named test backend; returns the backend instance."""
-
-    builtin = {
-        "dummy": f"{TASKS_PACKAGE}.backends.dummy.DummyBackend",
-        "immediate": f"{TASKS_PACKAGE}.backends.immediate.ImmediateBackend",
-    }
-
-    def use(backend):
-        settings.WEBOTP_DELIVERY = "task"
-        settings.TASKS = {"default": {"BACKEND": builtin.get(backend, backend)}}
-        return task_backends["default"]
-
-    return use
+    return lambda backend: use_task_backend(settings, backend)
 
 
 @pytest.fixture
@@ -59,13 +43,6 @@ def queue(use_tasks):
     backend.clear()
     yield backend
     backend.clear()
-
-
-def run_worker(backend):
-    """Run every task waiting in the DummyBackend, as a worker process would; return results."""
-    results = [r.task.call(*r.args, **r.kwargs) for r in backend.results]
-    backend.clear()
-    return results
 
 
 @pytest.fixture

@@ -14,8 +14,11 @@ from django.test import Client
 
 from django_webotp import checks
 from django_webotp.checks import check_settings
-from django_webotp.delivery import mail
+from django_webotp.delivery import tasks
+from django_webotp.testing import last_code
 from tests.flows.test_recovery import sms_sign_in, with_passkey
+from tests.support.signin import PHONE, VERIFY, start
+from tests.support.tasks import run_worker, use_task_backend
 
 pytestmark = pytest.mark.django_db
 
@@ -106,13 +109,16 @@ def test_a_mail_server_that_fails_is_logged_and_the_sign_in_goes_on(
     def refuse(*args, **kwargs):
         raise SMTPException("connection refused")
 
-    monkeypatch.setattr(mail, "send_mail", refuse)
+    monkeypatch.setattr(tasks, "send_mail", refuse)
     owner_with_passkey()
     client = Client()
-    with caplog.at_level(logging.WARNING, logger="django_webotp.delivery"), commits():
+    with caplog.at_level(logging.WARNING, logger="django_webotp"), commits():
         assert sms_sign_in(client).status_code == 302
     assert AUTH_SESSION_KEY in client.session
-    assert "Could not e-mail a recovery notice (used): connection refused" in caplog.text
+    assert (
+        "Could not e-mail a notice (Signed in to Example by text message): connection refused"
+        in caplog.text
+    )
 
 
 def test_the_email_waits_for_the_commit(mailoutbox, django_capture_on_commit_callbacks):
@@ -133,3 +139,36 @@ def test_the_email_is_in_the_language_of_the_page(mailoutbox, commits):
     [message] = mailoutbox
     assert message.subject == "Sesión iniciada en Example por mensaje de texto"
     assert "en lugar de tu llave de acceso" in message.body
+
+
+def test_with_task_delivery_a_worker_sends_it(settings, mailoutbox, commits):
+    owner_with_passkey()
+    queue = use_task_backend(settings, "dummy")
+    queue.clear()
+    client = Client()
+    with commits():
+        assert start(client).status_code == 302
+    run_worker(queue)  # the code's SMS
+    with commits():
+        assert client.post(VERIFY, {"code": last_code(PHONE)}).status_code == 302
+    assert mailoutbox == []  # queued: the request made no call to the mail server
+    assert run_worker(queue) == ["sent"]
+    assert [message.to for message in mailoutbox] == [[OWNER]]
+
+
+def test_with_task_delivery_a_queue_that_is_down_sends_it_now(
+    settings, monkeypatch, mailoutbox, commits
+):
+    class Down:
+        def enqueue(self, *args, **kwargs):
+            raise ConnectionError("queue down")
+
+    owner_with_passkey()
+    use_task_backend(settings, "immediate")  # tasks run on the spot; the e-mail's queue is down
+    monkeypatch.setattr(tasks, "send_email", Down())
+    client = Client()
+    with commits():
+        assert start(client).status_code == 302  # the SMS goes when this commits
+    with commits():
+        assert client.post(VERIFY, {"code": last_code(PHONE)}).status_code == 302
+    assert [message.to for message in mailoutbox] == [[OWNER]]
