@@ -212,11 +212,15 @@ def sign_in(request: HttpRequest, answer: Any, next_url: str | None) -> str:
         raise PasskeyRefused("inactive")
     signals.passkey_used.send(Passkey, request=request, user=passkey.user, passkey=passkey)
     recovery.call_off(passkey.user)
+    key_before = request.session.session_key
     redirect = log_in(request, passkey.user, next_url, backend=_BACKEND)
     if verified.user_verified:
         # Something the person has, unlocked by something they know or are: the strong factor
-        # two-step verification asks for (a passkey answered without it is one factor).
-        two_factor.mark_verified(request, passkey.user, method="passkey", new_key=False)
+        # two-step verification asks for (a passkey answered without it is one factor). login()
+        # gives the session a new key unless this user was signed in already (by SMS, say):
+        # only then does the mark need to make one.
+        fresh = request.session.session_key != key_before
+        two_factor.mark_verified(request, passkey.user, method="passkey", new_key=not fresh)
     return redirect
 
 

@@ -140,9 +140,9 @@ def mark_verified(request: HttpRequest, user: Any, *, method: str, new_key: bool
 
     The session gets a new key first: a session id someone planted or saw while the session was
     only partly signed in is worthless once it is fully signed in (session fixation).
-    ``new_key=False`` is for a sign-in whose ``login()`` gave the session its key in this very
-    request (a passkey's): nobody has seen that key yet, and a second would cost the session
-    store another insert and delete.
+    ``new_key=False`` only when ``login()`` gave the session a new key in this very request (a
+    passkey's sign-in checks that it did): nobody has seen that key yet, and a second would cost
+    the session store another insert and delete.
     """
     if new_key:
         request.session.cycle_key()

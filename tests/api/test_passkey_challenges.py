@@ -129,3 +129,20 @@ def test_a_passkey_sign_in_writes_one_new_session_and_keeps_no_planted_key(api, 
     assert key != planted.session_key
     assert not Session.objects.filter(session_key=planted.session_key).exists()
     assert visitor.client.session["webotp_2fa_verified"]["method"] == "passkey"
+
+
+def test_a_passkey_on_top_of_an_sms_sign_in_still_gets_a_new_session_key(api, settings):
+    """The same person, signed in by SMS (one factor), then by passkey in the same browser:
+    login() keeps the session's key for a user already signed in, so the strong-factor mark
+    must make the new one (a key seen while the session was one factor is worth nothing now)."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    authenticator = Authenticator(counter=None)
+    with_passkey(api, authenticator)  # signed in by SMS in this browser, then added a passkey
+    one_factor_key = api.client.cookies[settings.SESSION_COOKIE_NAME].value
+    options = api.call("passkey_sign_in_options").json()["publicKey"]
+    assert (
+        api.call("passkey_sign_in", {"credential": authenticator.get(options)}).status_code == 200
+    )
+    assert api.client.cookies[settings.SESSION_COOKIE_NAME].value != one_factor_key
+    assert not Session.objects.filter(session_key=one_factor_key).exists()
+    assert api.client.session["webotp_2fa_verified"]["method"] == "passkey"
