@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import nullcontext
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import send_mail
@@ -136,18 +137,28 @@ def send_email(subject: str, body: str, to: str) -> str:
 def queue_email(subject: str, body: str, to: str) -> None:
     """Send (or, with ``WEBOTP_DELIVERY = "task"``, queue) an e-mail notice; never raises for a
     mail server or queue failure, which is logged."""
-    if webotp_settings.DELIVERY == "task":
-        try:
-            send_email.enqueue(subject, body, to)
-            return
-        except ImproperlyConfigured:
-            raise
-        except Exception as exc:  # the queue is down: send it now rather than not at all
-            logger.warning("Could not queue an e-mail notice, sending it now: %s", exc)
+    if _queued(send_email, "an e-mail notice", subject, body, to):
+        return
     try:
         send_mail(subject, body, None, [to])
     except Exception as exc:  # the mail server is down: what the e-mail was for goes on
         logger.warning("Could not e-mail a notice (%s): %s", subject, exc)
+
+
+def _queued(task_function: Any, what: str, *args: str) -> bool:
+    """With ``WEBOTP_DELIVERY = "task"``, enqueue ``task_function(*args)``; whether it was. A
+    queue that is down is logged and answers False: the caller sends at once rather than not
+    at all. A misconfigured one raises."""
+    if webotp_settings.DELIVERY != "task":
+        return False
+    try:
+        task_function.enqueue(*args)
+    except ImproperlyConfigured:
+        raise
+    except Exception as exc:
+        logger.warning("Could not queue %s, sending it now: %s", what, exc)
+        return False
+    return True
 
 
 def queue_code(challenge: Challenge, request: HttpRequest) -> str | None:
@@ -184,12 +195,5 @@ def queue_notice(to: str, body: str) -> None:
     if fixed_code(to) is not None:  # a fictional test number: nobody to tell
         log_use(to, "phone number replaced, no notice sent")
         return
-    if webotp_settings.DELIVERY == "task":
-        try:
-            send_notice.enqueue(to, body)
-            return
-        except ImproperlyConfigured:
-            raise
-        except Exception as exc:  # the queue is down: send it now rather than not at all
-            logger.warning("Could not queue a notice SMS, sending it now: %s", exc)
-    send.send_notice(to, body)
+    if not _queued(send_notice, "a notice SMS", to, body):
+        send.send_notice(to, body)
